@@ -1,0 +1,47 @@
+/**
+ * Hashing for Bitcoin structures. Node's native SHA-256 (OpenSSL) is several times faster than a JS
+ * implementation on block-sized inputs, and hashing every byte is the decoding floor (BENCHMARKS.md).
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import { ripemd160 } from '@noble/hashes/legacy.js'
+
+export function sha256(data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(data).digest()
+}
+
+/** Double SHA-256 (txid, block hash, merkle nodes, Base58Check checksum). */
+export function sha256d(data: Uint8Array): Uint8Array {
+  return createHash('sha256').update(createHash('sha256').update(data).digest()).digest()
+}
+
+export function hash160(data: Uint8Array): Uint8Array {
+  return ripemd160(sha256(data))
+}
+
+const hexChars = '0123456789abcdef'
+const byteHex: string[] = Array.from({ length: 256 }, (_, b) => hexChars[b >> 4]! + hexChars[b & 15]!)
+
+/** Hex of bytes in reverse order: internal byte order → display order (txids, block hashes). */
+export function toHexReversed(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let s = ''
+  for (let i = end - 1; i >= start; i--) s += byteHex[bytes[i]!]!
+  return s
+}
+
+export function toHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let s = ''
+  for (let i = start; i < end; i++) s += byteHex[bytes[i]!]!
+  return s
+}
+
+/** Parse hex (even length, [0-9a-fA-F]) to bytes; throws RangeError on bad input. */
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new RangeError('invalid hex string')
+  return Uint8Array.from(Buffer.from(hex, 'hex'))
+}
+
+/** Display-order hex (txid, block hash) → internal byte order. */
+export function fromHexReversed(hex: string): Uint8Array {
+  return fromHex(hex).reverse()
+}

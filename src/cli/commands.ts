@@ -1,0 +1,15 @@
+/**
+ * The command registry: one file per command under src/cli/, each exporting `register(program)`.
+ * Add a command by adding its file and one line here.
+ * @module
+ */
+import type { Command } from 'commander'
+
+export type Register = (program: Command) => void
+
+export async function loadCommands(): Promise<Register[]> {
+  const modules = await Promise.all([
+    // keep sorted
+  ] as Promise<{ register: Register }>[])
+  return modules.map((m) => m.register)
+}
