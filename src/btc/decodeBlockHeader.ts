@@ -10,9 +10,12 @@ export const HEADER_SIZE = 80
 
 export function decodeBlockHeader(bytes: Uint8Array, offset = 0, where = 'block'): BtcBlockHeader {
   if (offset + HEADER_SIZE > bytes.length) {
-    throw new DecodeError(`truncated block header in ${where} at offset ${offset}: need 80 bytes, have ${bytes.length - offset}`, {
-      details: { where, offset },
-    })
+    throw new DecodeError(
+      `truncated block header in ${where} at offset ${offset}: need 80 bytes, have ${bytes.length - offset}`,
+      {
+        details: { where, offset },
+      },
+    )
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, HEADER_SIZE)
   return {

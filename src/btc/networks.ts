@@ -76,7 +76,12 @@ export function getNetwork(name: string): BtcNetwork {
 export function networkByMagic(bytes: Uint8Array, offset = 0): BtcNetwork | null {
   for (const n of Object.values(networks)) {
     const m = n.magic
-    if (bytes[offset] === m[0] && bytes[offset + 1] === m[1] && bytes[offset + 2] === m[2] && bytes[offset + 3] === m[3])
+    if (
+      bytes[offset] === m[0] &&
+      bytes[offset + 1] === m[1] &&
+      bytes[offset + 2] === m[2] &&
+      bytes[offset + 3] === m[3]
+    )
       return n
   }
   return null

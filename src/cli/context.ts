@@ -22,7 +22,10 @@ export function printJson(value: unknown): void {
 }
 
 /** Plain aligned table for humans. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number | null)[])[]): string {
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | null)[])[],
+): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null ? '-' : String(c))))]
   const widths = headers.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)))
   const line = (r: readonly string[]) =>

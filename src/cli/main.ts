@@ -46,7 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         : new HoundError('HOUND_ERR_INTERNAL', e instanceof Error ? e.message : String(e), { cause: e })
     if (wantsJson) process.stdout.write(`${toJson({ error: err.toJSON() })}\n`)
     process.stderr.write(`hound: error [${err.code}]: ${err.message}\n`)
-    if (!(e instanceof HoundError) && process.env.HOUND_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`)
+    if (!(e instanceof HoundError) && process.env.HOUND_DEBUG && e instanceof Error)
+      process.stderr.write(`${e.stack}\n`)
     return err instanceof UsageError ? 2 : err.exitCode
   }
 }

@@ -48,7 +48,8 @@ export class Progress {
     const parts = [`${this.o.label}: ${this.done.toLocaleString('en-US')} ${unit}`]
     if (this.o.total) parts.push(`${((100 * this.done) / this.o.total).toFixed(1)}%`)
     parts.push(`${Math.round(this.done / secs).toLocaleString('en-US')} ${unit}/s`)
-    for (const [k, v] of Object.entries(this.extra)) parts.push(`${Math.round(v / secs).toLocaleString('en-US')} ${k}/s`)
+    for (const [k, v] of Object.entries(this.extra))
+      parts.push(`${Math.round(v / secs).toLocaleString('en-US')} ${k}/s`)
     if (this.o.total && this.done > 0 && !final) {
       const eta = ((this.o.total - this.done) * secs) / this.done
       parts.push(`ETA ${eta < 60 ? `${eta.toFixed(0)}s` : `${(eta / 60).toFixed(1)}m`}`)

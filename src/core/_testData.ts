@@ -4,8 +4,8 @@
  * @internal
  */
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 export const repoRoot: string = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 export const sharedData: string = resolve(repoRoot, '../shared/data')
