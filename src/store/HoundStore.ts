@@ -8,7 +8,14 @@
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { type DuckDBAppender, DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api'
+import {
+  type DuckDBAppender,
+  DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBInstance,
+  type DuckDBValue,
+  JSDuckDBValueConverter,
+} from '@duckdb/node-api'
 import { StoreError } from '../core/errors.js'
 
 export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>
@@ -68,6 +75,50 @@ export class HoundStore {
       return reader.getColumnsObjectJS() as Record<string, unknown[]>
     } catch (e) {
       throw storeError(e, sql)
+    }
+  }
+
+  /**
+   * Stream a query's result a DataChunk (≤ 2048 rows) at a time, for reads too large to materialise.
+   * Raw chunks let bulk loaders copy fixed-width vectors into typed arrays without per-value objects.
+   * `onColumns` receives the column names before the first chunk.
+   */
+  async *rawChunks(
+    sql: string,
+    params?: SqlParams,
+    onColumns?: (names: string[]) => void,
+  ): AsyncGenerator<DuckDBDataChunk> {
+    let result: Awaited<ReturnType<DuckDBConnection['stream']>>
+    try {
+      result = await this.conn.stream(sql, params)
+    } catch (e) {
+      throw storeError(e, sql)
+    }
+    onColumns?.(result.columnNames())
+    for (;;) {
+      let chunk: DuckDBDataChunk | null
+      try {
+        chunk = await result.fetchChunk()
+      } catch (e) {
+        throw storeError(e, sql)
+      }
+      if (!chunk || chunk.rowCount === 0) return
+      yield chunk
+    }
+  }
+
+  /** Stream a query's result as column objects of JS values (as `columns`), one DataChunk at a time. */
+  async *chunks(sql: string, params?: SqlParams): AsyncGenerator<Record<string, unknown[]>> {
+    let names: string[] = []
+    for await (const chunk of this.rawChunks(sql, params, (n) => {
+      names = n
+    })) {
+      const cols = chunk.convertColumns(JSDuckDBValueConverter)
+      const obj: Record<string, unknown[]> = {}
+      cols.forEach((c, j) => {
+        obj[names[j]!] = c
+      })
+      yield obj
     }
   }
 

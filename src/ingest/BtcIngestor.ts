@@ -1,0 +1,384 @@
+/**
+ * Writes decoded Bitcoin blocks into the store, one atomic batch at a time.
+ *
+ * Each `ingestBatch` call is one DuckDB transaction: block, tx, input, output and address rows (bulk
+ * appended through DataChunks) and the checkpoint commit together or not at all, so a crash or kill at any
+ * point loses nothing committed and duplicates nothing. Prevouts are resolved through an in-memory index of
+ * unspent outputs (UtxoIndex; memory follows the UTXO set). Prevouts that are not in the store stay NULL
+ * (never invented); when the funding transaction is ingested later, one UPDATE over those few rows resolves
+ * them and recomputes the affected fees.
+ *
+ * In-memory state (ids, UTXO index, address map) is rebuilt from the store in `open`, so a restart resumes
+ * exactly at the checkpoint. After a failed batch the instance refuses further work: reopen it.
+ * @module
+ */
+import type { BtcNetwork } from '../btc/networks.js'
+import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
+import { StoreError, UsageError } from '../core/errors.js'
+import { scriptTypeCode } from '../core/model.js'
+import {
+  addressColumns,
+  blockColumns,
+  ensureBtcSchema,
+  inputColumns,
+  kindsOf,
+  outputColumns,
+  txColumns,
+} from '../store/btcSchema.js'
+import { ChunkAppender } from '../store/ChunkAppender.js'
+import type { HoundStore } from '../store/HoundStore.js'
+import { UtxoIndex } from './UtxoIndex.js'
+
+export const ZERO_TXID = '0'.repeat(64)
+export const COINBASE_VOUT = 0xffffffff
+
+/** Where ingest stands: the last committed block and the next dense ids. */
+export type IngestCheckpoint = {
+  readonly height: number
+  readonly hash: string
+  readonly blocks: number
+  readonly nextTxId: number
+  readonly nextInputId: number
+  readonly nextOutputId: number
+  readonly nextAddressId: number
+}
+
+export type HeightBlock = { readonly height: number; readonly block: BtcBlock }
+
+export type BatchResult = { blocks: number; txs: number; inputs: number; outputs: number; lateResolved: number }
+
+export type Classifier = (script: Uint8Array) => ClassifiedScript
+
+const NULLDATA = scriptTypeCode('nulldata')
+const ADDR_SHARDS = 16
+
+export class BtcIngestor {
+  private broken = false
+  private readonly addrShards: Map<string, number>[] = Array.from({ length: ADDR_SHARDS }, () => new Map())
+  /** txids referenced by inputs whose prevout is not in the store yet. */
+  private readonly unresolved = new Set<string>()
+
+  private constructor(
+    private readonly store: HoundStore,
+    readonly network: BtcNetwork,
+    private readonly classify: Classifier,
+    private cp: IngestCheckpoint | null,
+    readonly utxos: UtxoIndex,
+  ) {}
+
+  /**
+   * Open the ingest state of `store` for `network`: create the schema if needed, refuse a store that holds
+   * another UTXO chain, and rebuild the UTXO index, address map and unresolved set from the store.
+   */
+  static async open(store: HoundStore, network: BtcNetwork, classify: Classifier): Promise<BtcIngestor> {
+    await ensureBtcSchema(store)
+    const chain = network.chain
+    const other = await store.one<{ chain: string }>(
+      "SELECT chain FROM chains WHERE model = 'utxo' AND chain <> ? LIMIT 1",
+      [chain.id],
+    )
+    if (other) {
+      throw new UsageError(
+        `store ${store.path} holds chain '${other.chain}'; refusing to ingest ${network.name} ('${chain.id}') into it: use another --db`,
+        { details: { file: store.path, storeChain: other.chain, chain: chain.id } },
+      )
+    }
+    const row = await store.one<Record<string, bigint | number | string>>(
+      'SELECT * FROM ingest_checkpoint WHERE chain = ?',
+      [chain.id],
+    )
+    const cp: IngestCheckpoint | null = row
+      ? {
+          height: Number(row.height),
+          hash: String(row.hash),
+          blocks: Number(row.blocks),
+          nextTxId: Number(row.next_tx_id),
+          nextInputId: Number(row.next_input_id),
+          nextOutputId: Number(row.next_output_id),
+          nextAddressId: Number(row.next_address_id),
+        }
+      : null
+    const ing = new BtcIngestor(store, network, classify, cp, new UtxoIndex())
+    if (cp) await ing.rebuild()
+    return ing
+  }
+
+  get checkpoint(): IngestCheckpoint | null {
+    return this.cp
+  }
+
+  /** Distinct addresses known (held in memory for id assignment). */
+  get addressCount(): number {
+    return this.cp?.nextAddressId ?? 0
+  }
+
+  private addrShard(a: string): Map<string, number> {
+    return this.addrShards[a.charCodeAt(a.length - 1) & (ADDR_SHARDS - 1)]!
+  }
+
+  /** Rebuild in-memory state from committed rows (restart). */
+  private async rebuild(): Promise<void> {
+    for await (const c of this.store.chunks('SELECT address, address_id::DOUBLE AS id FROM addresses')) {
+      const addr = c.address as string[]
+      const id = c.id as number[]
+      for (let i = 0; i < addr.length; i++) this.addrShard(addr[i]!).set(addr[i]!, id[i]!)
+    }
+    const sql = `
+      SELECT t.txid, t.first_output_id::DOUBLE AS base, t.output_count AS n,
+             list(o.n ORDER BY o.n) AS ns, list(o.value::DOUBLE ORDER BY o.n) AS vs,
+             list(coalesce(o.address_id, -1)::DOUBLE ORDER BY o.n) AS addrs
+      FROM outputs o JOIN txs t ON o.tx_id = t.tx_id
+      WHERE o.script_type <> ${NULLDATA}
+        AND NOT EXISTS (SELECT 1 FROM inputs i WHERE i.prev_output_id = o.output_id)
+      GROUP BY t.tx_id, t.txid, t.first_output_id, t.output_count
+      ORDER BY t.tx_id`
+    for await (const c of this.store.chunks(sql)) {
+      const txid = c.txid as string[]
+      for (let r = 0; r < txid.length; r++) {
+        const n = Number(c.n![r])
+        const ns = c.ns![r] as number[]
+        const vs = c.vs![r] as number[]
+        const as = c.addrs![r] as number[]
+        const values = new Array<number>(n).fill(-1)
+        const addrs = new Array<number>(n).fill(-1)
+        for (let k = 0; k < ns.length; k++) {
+          values[ns[k]!] = vs[k]!
+          addrs[ns[k]!] = as[k]!
+        }
+        this.utxos.add(txid[r]!, Number(c.base![r]), values, addrs)
+      }
+    }
+    for await (const c of this.store.chunks(
+      `SELECT DISTINCT prev_txid FROM inputs WHERE prev_output_id IS NULL AND prev_txid <> '${ZERO_TXID}'`,
+    )) {
+      for (const t of c.prev_txid as string[]) this.unresolved.add(t)
+    }
+  }
+
+  /**
+   * Append `blocks` (consecutive, in chain order) atomically and advance the checkpoint to the last one.
+   * Throws if the batch does not continue the stored chain (prevHash of the first block ≠ checkpoint hash).
+   */
+  async ingestBatch(blocks: readonly HeightBlock[]): Promise<BatchResult> {
+    if (this.broken) throw new StoreError('ingest state is stale after a failed batch: reopen the store')
+    if (blocks.length === 0) return { blocks: 0, txs: 0, inputs: 0, outputs: 0, lateResolved: 0 }
+    const first = blocks[0]!
+    const tip = this.cp
+    if (
+      tip &&
+      (first.height <= tip.height || (first.height === tip.height + 1 && first.block.header.prevHash !== tip.hash))
+    ) {
+      // A gap above the tip is allowed (a chain slice: prevouts in the gap stay unresolved); going back is not.
+      throw new UsageError(
+        `block ${first.block.header.hash} at height ${first.height} does not extend the stored tip ` +
+          `${tip.hash} at height ${tip.height} (reorg, overlap or different chain); refusing`,
+        { details: { height: first.height, tipHeight: tip.height } },
+      )
+    }
+    try {
+      return await this.store.transaction(() => this.write(blocks))
+    } catch (e) {
+      this.broken = true
+      throw e
+    }
+  }
+
+  private async write(blocks: readonly HeightBlock[]): Promise<BatchResult> {
+    const s = this.store
+    const chain = this.network.chain
+    if (!this.cp) {
+      await s.run('INSERT INTO chains VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+        chain.id,
+        chain.model,
+        this.network.name,
+        chain.caip2,
+        this.network.genesisHash,
+      ])
+    }
+    const bw = new ChunkAppender(await s.appender('blocks'), kindsOf(blockColumns), 'blocks')
+    const tw = new ChunkAppender(await s.appender('txs'), kindsOf(txColumns), 'txs')
+    const ow = new ChunkAppender(await s.appender('outputs'), kindsOf(outputColumns), 'outputs')
+    const iw = new ChunkAppender(await s.appender('inputs'), kindsOf(inputColumns), 'inputs')
+    const aw = new ChunkAppender(await s.appender('addresses'), kindsOf(addressColumns), 'addresses')
+    let txId = this.cp?.nextTxId ?? 0
+    let inId = this.cp?.nextInputId ?? 0
+    let outId = this.cp?.nextOutputId ?? 0
+    let addrId = this.cp?.nextAddressId ?? 0
+    const firstTxId = txId
+    const firstOutId = outId
+    let late = false
+    const classify = this.classify
+    const utxos = this.utxos
+    const unresolved = this.unresolved
+    const values: number[] = []
+    const addrs: number[] = []
+    for (const { height, block } of blocks) {
+      const h = block.header
+      bw.i32(0, height)
+      bw.str(1, h.hash)
+      bw.str(2, h.prevHash)
+      bw.str(3, h.merkleRoot)
+      bw.u32(4, h.time)
+      bw.i32(5, h.version)
+      bw.u32(6, h.bits)
+      bw.u32(7, h.nonce)
+      bw.i32(8, block.size)
+      bw.i32(9, block.txs.length)
+      bw.i64(10, txId)
+      bw.endRow()
+      const txs = block.txs
+      for (let pos = 0; pos < txs.length; pos++) {
+        const tx = txs[pos]!
+        const ins = tx.inputs
+        const outs = tx.outputs
+        let inSum = 0
+        let allKnown = true
+        let rbf = false
+        for (let k = 0; k < ins.length; k++) {
+          const inp = ins[k]!
+          iw.i64(0, inId + k)
+          iw.i64(1, txId)
+          iw.i32(2, k)
+          iw.str(3, inp.prevTxid)
+          iw.u32(4, inp.prevVout)
+          iw.u32(5, inp.sequence)
+          if (inp.sequence < 0xfffffffe) rbf = true
+          const r = tx.coinbase ? null : utxos.spend(inp.prevTxid, inp.prevVout)
+          if (r === null) {
+            iw.null(6)
+            iw.null(7)
+            iw.null(8)
+            if (!tx.coinbase) {
+              allKnown = false
+              unresolved.add(inp.prevTxid)
+            }
+          } else {
+            iw.i64(6, r.outputId)
+            iw.i64(7, r.value)
+            if (r.addressId < 0) iw.null(8)
+            else iw.i64(8, r.addressId)
+            inSum += r.value
+          }
+          iw.endRow()
+        }
+        values.length = outs.length
+        addrs.length = outs.length
+        let outSum = 0
+        for (let k = 0; k < outs.length; k++) {
+          const o = outs[k]!
+          const c = classify(o.script)
+          const type = scriptTypeCode(c.type)
+          let a = -1
+          if (c.address !== null) {
+            const m = this.addrShard(c.address)
+            const known = m.get(c.address)
+            if (known === undefined) {
+              a = addrId++
+              m.set(c.address, a)
+              aw.i64(0, a)
+              aw.str(1, c.address)
+              aw.i32(2, height)
+              aw.endRow()
+            } else a = known
+          }
+          ow.i64(0, outId + k)
+          ow.i64(1, txId)
+          ow.i32(2, k)
+          ow.i64(3, o.value)
+          ow.u8(4, type)
+          if (a < 0) ow.null(5)
+          else ow.i64(5, a)
+          ow.endRow()
+          values[k] = type === NULLDATA ? -1 : o.value
+          addrs[k] = a
+          outSum += o.value
+        }
+        tw.i64(0, txId)
+        tw.str(1, tx.txid)
+        tw.i32(2, height)
+        tw.i32(3, pos)
+        tw.i32(4, tx.version)
+        tw.u32(5, tx.locktime)
+        tw.i32(6, tx.size)
+        tw.i32(7, tx.vsize)
+        tw.i32(8, tx.weight)
+        tw.bool(9, tx.coinbase)
+        tw.bool(10, tx.segwit)
+        tw.bool(11, rbf)
+        tw.i64(12, inId)
+        tw.i32(13, ins.length)
+        tw.i64(14, outId)
+        tw.i32(15, outs.length)
+        if (tx.coinbase) tw.i64(16, 0)
+        else if (allKnown) tw.i64(16, inSum - outSum)
+        else tw.null(16)
+        tw.endRow()
+        if (unresolved.size > 0 && unresolved.has(tx.txid)) {
+          late = true
+          unresolved.delete(tx.txid)
+        }
+        utxos.add(tx.txid, outId, values, addrs)
+        inId += ins.length
+        outId += outs.length
+        txId++
+      }
+    }
+    for (const w of [bw, tw, ow, iw, aw]) w.close()
+    const lateResolved = late ? await this.resolveLate(firstTxId, firstOutId) : 0
+    const last = blocks[blocks.length - 1]!
+    const cp: IngestCheckpoint = {
+      height: last.height,
+      hash: last.block.header.hash,
+      blocks: (this.cp?.blocks ?? 0) + blocks.length,
+      nextTxId: txId,
+      nextInputId: inId,
+      nextOutputId: outId,
+      nextAddressId: addrId,
+    }
+    await s.run('INSERT OR REPLACE INTO ingest_checkpoint VALUES (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)', [
+      chain.id,
+      cp.height,
+      cp.hash,
+      cp.blocks,
+      cp.nextTxId,
+      cp.nextInputId,
+      cp.nextOutputId,
+      cp.nextAddressId,
+    ])
+    const inputs = inId - (this.cp?.nextInputId ?? 0)
+    this.cp = cp
+    return { blocks: blocks.length, txs: txId - firstTxId, inputs, outputs: outId - firstOutId, lateResolved }
+  }
+
+  /**
+   * Some transactions of this batch fund inputs stored earlier (or earlier in this batch) as unresolved:
+   * resolve them in SQL, drop the now-spent outputs from the UTXO index and recompute affected fees.
+   */
+  private async resolveLate(firstTxId: number, firstOutId: number): Promise<number> {
+    const s = this.store
+    const before = await s.one<{ n: bigint }>('SELECT count(*) AS n FROM inputs WHERE prev_output_id IS NULL')
+    await s.run(
+      `UPDATE inputs SET prev_output_id = o.output_id, value = o.value, address_id = o.address_id
+       FROM txs t JOIN outputs o ON o.tx_id = t.tx_id
+       WHERE inputs.prev_output_id IS NULL AND inputs.prev_txid <> '${ZERO_TXID}'
+         AND t.tx_id >= ${firstTxId} AND inputs.prev_txid = t.txid AND o.n = inputs.prev_vout`,
+    )
+    const spent = await s.all<{ txid: string; output_id: number }>(
+      `SELECT t.txid, o.output_id::DOUBLE AS output_id FROM inputs i
+       JOIN outputs o ON o.output_id = i.prev_output_id JOIN txs t ON t.tx_id = o.tx_id
+       WHERE i.prev_output_id >= ${firstOutId}`,
+    )
+    for (const r of spent) this.utxos.markSpent(r.txid, r.output_id)
+    await s.run(
+      `UPDATE txs SET fee = f.fee FROM (
+         SELECT i.tx_id, sum(i.value) - any_value(os.out_sum) AS fee
+         FROM inputs i JOIN (SELECT tx_id, sum(value) AS out_sum FROM outputs
+           WHERE tx_id IN (SELECT tx_id FROM txs WHERE fee IS NULL AND NOT coinbase) GROUP BY tx_id) os
+           ON os.tx_id = i.tx_id
+         GROUP BY i.tx_id HAVING count(i.value) = count(*)) f
+       WHERE txs.tx_id = f.tx_id`,
+    )
+    const after = await s.one<{ n: bigint }>('SELECT count(*) AS n FROM inputs WHERE prev_output_id IS NULL')
+    return Number((before?.n ?? 0n) - (after?.n ?? 0n))
+  }
+}
