@@ -3,27 +3,46 @@
  * implementation on block-sized inputs, and hashing every byte is the decoding floor (BENCHMARKS.md).
  * @module
  */
-import { createHash } from 'node:crypto'
+import { getHashes, hash as nativeHash } from 'node:crypto'
 import { ripemd160 } from '@noble/hashes/legacy.js'
 
 export function sha256(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(data).digest()
+  return nativeHash('sha256', data, 'buffer')
 }
 
 /** Double SHA-256 (txid, block hash, merkle nodes, Base58Check checksum). */
 export function sha256d(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(createHash('sha256').update(data).digest()).digest()
+  return nativeHash('sha256', nativeHash('sha256', data, 'buffer'), 'buffer')
 }
 
+/** OpenSSL 3 builds may leave RIPEMD-160 to the legacy provider: fall back to the audited JS one. */
+const nativeRipemd = getHashes().includes('ripemd160')
+
+/** RIPEMD-160(SHA-256(data)): the 20-byte hash in P2PKH/P2WPKH scripts. */
 export function hash160(data: Uint8Array): Uint8Array {
+  if (nativeRipemd) {
+    try {
+      return nativeHash('ripemd160', sha256(data), 'buffer')
+    } catch {
+      // provider listed but unusable: use the JS implementation below
+    }
+  }
   return ripemd160(sha256(data))
 }
 
 const hexChars = '0123456789abcdef'
 const byteHex: string[] = Array.from({ length: 256 }, (_, b) => hexChars[b >> 4]! + hexChars[b & 15]!)
 
+const revScratch = Buffer.alloc(64)
+
 /** Hex of bytes in reverse order: internal byte order → display order (txids, block hashes). */
 export function toHexReversed(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const n = end - start
+  if (n <= 64) {
+    // Hot path (every txid and prevout): reverse into a scratch buffer, one native hex call.
+    for (let i = 0; i < n; i++) revScratch[i] = bytes[end - 1 - i]!
+    return revScratch.toString('hex', 0, n)
+  }
   let s = ''
   for (let i = end - 1; i >= start; i--) s += byteHex[bytes[i]!]!
   return s
