@@ -10,6 +10,10 @@ export type Register = (program: Command) => void
 export async function loadCommands(): Promise<Register[]> {
   const modules = await Promise.all([
     // keep sorted
+    import('./address.js'),
+    import('./ingest.js'),
+    import('./stats.js'),
+    import('./tx.js'),
   ] as Promise<{ register: Register }>[])
   return modules.map((m) => m.register)
 }

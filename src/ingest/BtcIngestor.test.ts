@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
+import { classifyScript } from '../btc/classifyScript.js'
+import { decodeBlock } from '../btc/decodeBlock.js'
 import { networks } from '../btc/networks.js'
 import type { BtcTx } from '../btc/types.js'
 import { dataPath } from '../core/_testData.js'
@@ -14,10 +16,11 @@ const net = networks.mainnet
 const chainBlocks: HeightBlock[] = [
   ...readBlkFramed(dataPath('btc/nbitcoin/blk00000.dat')),
   ...readBlkFramed(dataPath('btc/nbitcoin/blk00001.dat')),
-].map((b, height) => ({ height, block: testDecodeBlock(b) }))
+].map((b, height) => ({ height, block: decodeBlock(b) }))
+const classify = (script: Uint8Array) => classifyScript(script, net)
 
 async function ingestAll(store: HoundStore, blocks: readonly HeightBlock[], batch: number): Promise<BtcIngestor> {
-  const ing = await BtcIngestor.open(store, net, testClassify)
+  const ing = await BtcIngestor.open(store, net, classify)
   for (let i = 0; i < blocks.length; i += batch) await ing.ingestBatch(blocks.slice(i, i + batch))
   return ing
 }
@@ -38,12 +41,13 @@ describe('BtcIngestor', () => {
       JOIN txs ft ON ft.tx_id = o.tx_id
       WHERE t.txid = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'`)
     expect(spend).toEqual([{ funding_height: 9, funding_coinbase: true, in_value: 5_000_000_000n, fee: 0n }])
-    const outs = await s.all(`SELECT o.n, o.value, o.script_type FROM outputs o JOIN txs t USING (tx_id)
+    const outs = await s.all(`SELECT o.n, o.value, o.script_type, a.address FROM outputs o JOIN txs t USING (tx_id)
+      LEFT JOIN addresses a USING (address_id)
       WHERE t.txid = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16' ORDER BY o.n`)
     // output 0: 10 BTC to Hal Finney's P2PK key; output 1: 40 BTC change back to Satoshi
     expect(outs).toEqual([
-      { n: 0, value: 1_000_000_000n, script_type: 1 },
-      { n: 1, value: 4_000_000_000n, script_type: 1 },
+      { n: 0, value: 1_000_000_000n, script_type: 1, address: '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3' },
+      { n: 1, value: 4_000_000_000n, script_type: 1, address: '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S' },
     ])
     // every non-coinbase input of a contiguous chain from genesis resolves; spent-by is derivable
     expect(
@@ -57,6 +61,22 @@ describe('BtcIngestor', () => {
       WHERE o.output_id <> t.first_output_id + o.n`),
     ).toEqual({ bad: 0 })
     s.close()
+  })
+
+  test('cross-check: an independent decoder (bitcoinjs-lib) gives the identical store', async () => {
+    const a = await HoundStore.open(':memory:')
+    await ingestAll(a, chainBlocks, 100)
+    const b = await HoundStore.open(':memory:')
+    const other = await BtcIngestor.open(b, net, testClassify)
+    const raw = [
+      ...readBlkFramed(dataPath('btc/nbitcoin/blk00000.dat')),
+      ...readBlkFramed(dataPath('btc/nbitcoin/blk00001.dat')),
+    ]
+    for (let i = 0; i < raw.length; i += 100)
+      await other.ingestBatch(raw.slice(i, i + 100).map((r, k) => ({ height: i + k, block: testDecodeBlock(r) })))
+    expect(await storeDigest(b)).toEqual(await storeDigest(a))
+    a.close()
+    b.close()
   })
 
   test('a restart between batches gives the same store as one run; batch size does not matter', async () => {
@@ -84,7 +104,7 @@ describe('BtcIngestor', () => {
     // a classifier that fails mid-batch (after rows were appended) stands in for any write failure
     const ing2 = await BtcIngestor.open(s, net, (script) => {
       if (script.length > 0 && Math.random() < 2) throw new Error('disk on fire')
-      return testClassify(script)
+      return classify(script)
     })
     await expect(ing2.ingestBatch(bad)).rejects.toThrow('disk on fire')
     expect(await storeDigest(s)).toEqual(before)
@@ -97,7 +117,7 @@ describe('BtcIngestor', () => {
     const s = await HoundStore.open(':memory:')
     const ing = await ingestAll(s, chainBlocks.slice(0, 5), 5)
     await expect(ing.ingestBatch(chainBlocks.slice(3, 4))).rejects.toMatchObject({ code: 'HOUND_ERR_USAGE' })
-    await expect(BtcIngestor.open(s, networks.testnet, testClassify)).rejects.toMatchObject({
+    await expect(BtcIngestor.open(s, networks.testnet, classify)).rejects.toMatchObject({
       code: 'HOUND_ERR_USAGE',
     })
     s.close()
@@ -106,8 +126,8 @@ describe('BtcIngestor', () => {
   test('block 300025 alone: prevouts unresolved (NULL value and fee), never invented', async () => {
     const { readFileSync } = await import('node:fs')
     const s = await HoundStore.open(':memory:')
-    const block = testDecodeBlock(readFileSync(dataPath('btc/bcoin/block300025.raw')))
-    const ing = await BtcIngestor.open(s, net, testClassify)
+    const block = decodeBlock(readFileSync(dataPath('btc/bcoin/block300025.raw')))
+    const ing = await BtcIngestor.open(s, net, classify)
     await ing.ingestBatch([{ height: 300025, block }])
     const r =
       await s.one(`SELECT count(*)::INT AS n, count(prev_output_id)::INT AS resolved, count(value)::INT AS valued
@@ -126,7 +146,7 @@ describe('BtcIngestor', () => {
 
   test('an input whose funding tx arrives in a later batch is resolved then, with its fee', async () => {
     const s = await HoundStore.open(':memory:')
-    const ing = await BtcIngestor.open(s, net, testClassify)
+    const ing = await BtcIngestor.open(s, net, classify)
     const p2pkh = (b: number) => Uint8Array.of(0x76, 0xa9, 0x14, ...new Array(20).fill(b), 0x88, 0xac)
     const tx = (txid: string, inputs: BtcTx['inputs'], values: number[], coinbase = false): BtcTx => ({
       txid,

@@ -4,7 +4,7 @@
  * @internal
  */
 import { readFileSync } from 'node:fs'
-import { Block, address as bjsAddress, networks as bjsNetworks } from 'bitcoinjs-lib'
+import { Block, address as bjsAddress, networks as bjsNetworks, payments } from 'bitcoinjs-lib'
 import { toHexReversed } from '../btc/hash.js'
 import type { BtcBlock, BtcTx, ClassifiedScript } from '../btc/types.js'
 import type { ScriptType } from '../core/model.js'
@@ -76,6 +76,11 @@ export function testClassify(script: Uint8Array): ClassifiedScript {
   } else if (n >= 1 && s[0] === 0x6a) type = 'nulldata'
   else if (n > 0 && s[n - 1] === 0xae) type = 'multisig'
   let address: string | null = null
+  if (type === 'p2pk') {
+    // Bitcoin Core's convention: a P2PK output is shown as the P2PKH address of its key
+    address =
+      payments.p2pkh({ pubkey: Buffer.from(s.subarray(1, n - 1)), network: bjsNetworks.bitcoin }).address ?? null
+  }
   if (type === 'p2pkh' || type === 'p2sh' || type === 'p2wpkh' || type === 'p2wsh' || type === 'p2tr') {
     try {
       address = bjsAddress.fromOutputScript(Buffer.from(s), bjsNetworks.bitcoin)
