@@ -1,0 +1,213 @@
+/**
+ * The columnar in-memory set of account-model transfers that account tracing runs on (the account analogue of
+ * `UtxoGraph`). Rows are in canonical order: time, then chain, block, transaction index, sub-index (trace/log
+ * index; the gas fee first or last depending on the fee convention). Algorithms never see the store.
+ *
+ * Every movement of value is a row: top-level transaction values, internal calls, ERC-20 `Transfer` logs,
+ * gas fees (`to = -1`, the fee sink), block rewards and withdrawals (`from = -1`).
+ *
+ * Links (`linkFrom`) turn pooling contracts into edges: a DEX swap's output, a bridge release or a
+ * heuristically linked mixer withdrawal takes its taint ratio from the row it is linked to, not from the
+ * contract's ledger.
+ * @module
+ */
+import { InvalidInputError } from '../../core/errors.js'
+
+/** Kinds of rows. Stable codes (stored): append only. */
+export const transferKinds = ['tx', 'internal', 'erc20', 'fee', 'reward', 'withdrawal', 'erc721', 'erc1155'] as const
+export type TransferKind = (typeof transferKinds)[number]
+export const KIND_TX = 0
+export const KIND_INTERNAL = 1
+export const KIND_ERC20 = 2
+export const KIND_FEE = 3
+export const KIND_REWARD = 4
+export const KIND_WITHDRAWAL = 5
+
+/** How a linked row inherits taint. */
+export const linkKinds = ['swap', 'bridge', 'mixer'] as const
+export type LinkKind = (typeof linkKinds)[number]
+
+/** Role of an address that pools funds; its own ledger is not traced (value leaves it only through links). */
+export type PoolRole = 'swap' | 'bridge' | 'mixer' | 'service'
+
+export type AssetInfo = {
+  /** Chain short id (`evm-1`, `evm-31337`). */
+  readonly chain: string
+  /** `ETH` (native) or the lowercase token contract address. */
+  readonly asset: string
+  readonly symbol?: string | undefined
+  readonly decimals?: number | undefined
+  /** Not verified against a registry: a token that may impersonate a real one. */
+  readonly unverified?: boolean | undefined
+}
+
+export type AccountTransferSet = {
+  readonly n: number
+  /** Address ids (index into `addresses`), -1 = none (mint, reward, withdrawal). */
+  readonly from: Int32Array
+  /** Address ids, -1 = fee sink or burn. */
+  readonly to: Int32Array
+  /** Asset id (index into `assets`; an asset belongs to one chain). */
+  readonly asset: Int32Array
+  /** Base units (wei, token units). */
+  readonly value: bigint[]
+  readonly kind: Uint8Array
+  /** Transaction id (index into `txHashes`). */
+  readonly tx: Int32Array
+  /** Block time, unix seconds. */
+  readonly time: Float64Array
+  readonly block: Float64Array
+  /** Row whose taint ratio this row inherits (swap output, bridge release, mixer withdrawal), else -1. */
+  readonly linkFrom: Int32Array
+  /** Index into `linkKinds` when linkFrom ≥ 0. */
+  readonly linkKind: Uint8Array
+  /** Confidence of the link in [0, 1] (1 for protocol-id and same-transaction links). */
+  readonly linkConfidence: Float64Array
+  /** Lowercase 0x addresses. */
+  readonly addresses: string[]
+  readonly addressIndex: Map<string, number>
+  /** Addresses that pool funds (DEX pairs, bridges, mixer pools). */
+  readonly pools: Map<number, PoolRole>
+  readonly assets: AssetInfo[]
+  readonly txHashes: string[]
+}
+
+/** One row as loaders and tests give it. */
+export type TransferRow = {
+  chain: string
+  txHash: string
+  block: number
+  /** Unix seconds. */
+  time: number
+  txIndex: number
+  /** Trace/log index inside the transaction (ordering). */
+  subIndex: number
+  from: string | null
+  to: string | null
+  /** `ETH` or token address. */
+  asset: string
+  value: bigint
+  kind: TransferKind
+}
+
+export type LinkRow = {
+  /** Index (in the input rows array) of the row whose ratio flows into `to`. */
+  from: number
+  to: number
+  kind: LinkKind
+  confidence: number
+}
+
+/** Where the gas fee of a transaction sits in its sender's ETH ledger. */
+export type FeeConvention = 'last' | 'first' | 'ignore'
+
+export type BuildOptions = {
+  /** Default `last`: value first, fee last (mirrors the UTXO rule). */
+  fee?: FeeConvention
+  links?: readonly LinkRow[]
+  pools?: ReadonlyMap<string, PoolRole>
+  assetInfo?: ReadonlyMap<string, AssetInfo>
+}
+
+const chainOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Build the set from rows: canonicalise addresses to lowercase, sort canonically (fee rows placed by the
+ * fee convention), intern addresses, assets and tx hashes, and remap links.
+ */
+export function buildAccountTransferSet(rows: readonly TransferRow[], opts: BuildOptions = {}): AccountTransferSet {
+  const fee = opts.fee ?? 'last'
+  const order: number[] = []
+  for (let i = 0; i < rows.length; i++) if (!(fee === 'ignore' && rows[i]!.kind === 'fee')) order.push(i)
+  const sub = (r: TransferRow) => (r.kind === 'fee' ? (fee === 'first' ? -1 : Number.MAX_SAFE_INTEGER) : r.subIndex)
+  order.sort((x, y) => {
+    const a = rows[x]!
+    const b = rows[y]!
+    return (
+      a.time - b.time ||
+      chainOrder(a.chain, b.chain) ||
+      a.block - b.block ||
+      a.txIndex - b.txIndex ||
+      sub(a) - sub(b) ||
+      x - y
+    )
+  })
+  const n = order.length
+  const addresses: string[] = []
+  const addressIndex = new Map<string, number>()
+  const addr = (s: string | null): number => {
+    if (s === null || s === '') return -1
+    const k = s.toLowerCase()
+    let id = addressIndex.get(k)
+    if (id === undefined) {
+      id = addresses.length
+      addresses.push(k)
+      addressIndex.set(k, id)
+    }
+    return id
+  }
+  const assets: AssetInfo[] = []
+  const assetIndex = new Map<string, number>()
+  const txHashes: string[] = []
+  const txIndexMap = new Map<string, number>()
+  const set = {
+    n,
+    from: new Int32Array(n),
+    to: new Int32Array(n),
+    asset: new Int32Array(n),
+    value: new Array<bigint>(n),
+    kind: new Uint8Array(n),
+    tx: new Int32Array(n),
+    time: new Float64Array(n),
+    block: new Float64Array(n),
+    linkFrom: new Int32Array(n).fill(-1),
+    linkKind: new Uint8Array(n),
+    linkConfidence: new Float64Array(n),
+    addresses,
+    addressIndex,
+    pools: new Map<number, PoolRole>(),
+    assets,
+    txHashes,
+  }
+  const position = new Int32Array(rows.length).fill(-1)
+  for (let p = 0; p < n; p++) {
+    const i = order[p]!
+    position[i] = p
+    const r = rows[i]!
+    if (r.value < 0n)
+      throw new InvalidInputError(`negative transfer value in ${r.txHash}`, { details: { tx: r.txHash } })
+    set.from[p] = addr(r.from)
+    set.to[p] = addr(r.to)
+    const assetName = r.asset === 'ETH' ? 'ETH' : r.asset.toLowerCase()
+    const ak = `${r.chain}:${assetName}`
+    let a = assetIndex.get(ak)
+    if (a === undefined) {
+      a = assets.length
+      assets.push(opts.assetInfo?.get(ak) ?? { chain: r.chain, asset: assetName })
+      assetIndex.set(ak, a)
+    }
+    set.asset[p] = a
+    set.value[p] = r.value
+    set.kind[p] = transferKinds.indexOf(r.kind)
+    const tk = `${r.chain}:${r.txHash.toLowerCase()}`
+    let t = txIndexMap.get(tk)
+    if (t === undefined) {
+      t = txHashes.length
+      txHashes.push(r.txHash.toLowerCase())
+      txIndexMap.set(tk, t)
+    }
+    set.tx[p] = t
+    set.time[p] = r.time
+    set.block[p] = r.block
+  }
+  for (const l of opts.links ?? []) {
+    const f = position[l.from] ?? -1
+    const t = position[l.to] ?? -1
+    if (f < 0 || t < 0) continue
+    set.linkFrom[t] = f
+    set.linkKind[t] = linkKinds.indexOf(l.kind)
+    set.linkConfidence[t] = l.confidence
+  }
+  for (const [a, role] of opts.pools ?? []) set.pools.set(addr(a), role)
+  return set
+}

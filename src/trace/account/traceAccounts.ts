@@ -1,0 +1,269 @@
+/**
+ * `hound trace` on account chains: resolve seeds (addresses or transaction hashes), run one policy over the
+ * transfer set and shape the result like the Bitcoin trace (`policy, direction, seeds, taintedIn, outputs,
+ * endpoints, fees, stats`), with amounts as decimal strings of base units (wei) and every amount tagged with
+ * its chain and asset (an account trace carries several assets).
+ * @module
+ */
+import { InvalidInputError, NotFoundError } from '../../core/errors.js'
+import { isServiceCategory, type LabelCategory } from '../../core/model.js'
+import { type AccountTransferSet, linkKinds, transferKinds } from './AccountTransferSet.js'
+import { type AccountPolicy, propagateAccountTaint } from './propagateAccountTaint.js'
+
+export type AccountLabel = { readonly category: LabelCategory; readonly entity: string }
+
+export type TraceAccountsOptions = {
+  policy: AccountPolicy
+  /** EVM addresses (0x + 40 hex) or transaction hashes (0x + 64 hex), any case. */
+  seeds: readonly string[]
+  maxHops?: number
+  followMixerLinks?: boolean
+  /** Label of an address, when known; services end the trace with `stopAtServices`. */
+  labelOf?: (address: string) => AccountLabel | null
+  stopAtServices?: boolean
+  /** Cap on `outputs` (tainted transfers) in the result; default 10,000. */
+  maxOutputs?: number
+}
+
+export type AssetAmount = { chain: string; asset: string; symbol: string | null; amount: string }
+
+export type AccountEndpoint = {
+  address: string
+  chain: string
+  asset: string
+  symbol: string | null
+  cluster: null
+  label: string | null
+  /** Tainted base units at this endpoint (decimal string). */
+  amount: string
+  hops: number
+  /** holding (still there) | service | swap | bridge | mixer | burn | seed (flowed back to a seed) | max-hops */
+  reason: string
+  firstTime: number | null
+  lastTime: number | null
+  /** Transaction hashes from the seed to this endpoint. */
+  path: string[]
+}
+
+export type AccountTraceResult = {
+  policy: AccountPolicy
+  direction: 'forward'
+  model: 'account'
+  seeds: { seed: string; kind: 'address' | 'tx'; rows: number }[]
+  taintedIn: AssetAmount[]
+  outputs: {
+    txid: string
+    chain: string
+    block: number
+    time: number
+    kind: string
+    from: string | null
+    to: string | null
+    asset: string
+    value: string
+    amount: string
+    hops: number
+    link: { kind: string; confidence: number; fromTxid: string } | null
+  }[]
+  endpoints: AccountEndpoint[]
+  fees: AssetAmount[]
+  stats: { rows: number; taintedRows: number; outputsTruncated: boolean; openingBalance: string; ms: number }
+}
+
+const ADDR = /^0x[0-9a-fA-F]{40}$/
+const TXH = /^0x[0-9a-fA-F]{64}$/
+
+/** True when `s` looks like an EVM address or transaction hash (the trace CLI dispatches on this). */
+export function isEvmSeed(s: string): boolean {
+  return ADDR.test(s) || TXH.test(s)
+}
+
+export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions): AccountTraceResult {
+  const t0 = performance.now()
+  const seedAddresses = new Set<number>()
+  const seedRows = new Set<number>()
+  const seeds: AccountTraceResult['seeds'] = []
+  for (const raw of o.seeds) {
+    const s = raw.trim().toLowerCase()
+    if (ADDR.test(s)) {
+      const a = set.addressIndex.get(s)
+      if (a === undefined)
+        throw new NotFoundError(`address ${s} has no transfers in the store`, { details: { seed: s } })
+      seedAddresses.add(a)
+      let rows = 0
+      for (let p = 0; p < set.n; p++) if (set.from[p] === a) rows++
+      seeds.push({ seed: s, kind: 'address', rows })
+    } else if (TXH.test(s)) {
+      let rows = 0
+      for (let p = 0; p < set.n; p++) {
+        if (set.txHashes[set.tx[p]!] === s && set.kind[p] !== 3) {
+          seedRows.add(p)
+          rows++
+        }
+      }
+      if (rows === 0)
+        throw new NotFoundError(`transaction ${s} has no transfers in the store`, { details: { seed: s } })
+      seeds.push({ seed: s, kind: 'tx', rows })
+    } else {
+      throw new InvalidInputError(`not an EVM address or transaction hash: ${raw}`, { details: { seed: raw } })
+    }
+  }
+  let pools = set.pools
+  if (o.stopAtServices && o.labelOf) {
+    pools = new Map(pools)
+    for (let a = 0; a < set.addresses.length; a++) {
+      if (seedAddresses.has(a) || pools.has(a)) continue
+      const l = o.labelOf(set.addresses[a]!)
+      if (l && isServiceCategory(l.category)) pools.set(a, 'service')
+    }
+  }
+  const view: AccountTransferSet = pools === set.pools ? set : { ...set, pools }
+  const r = propagateAccountTaint(view, {
+    policy: o.policy,
+    seedAddresses,
+    seedRows,
+    followMixerLinks: o.followMixerLinks ?? false,
+    maxHops: o.maxHops ?? Number.POSITIVE_INFINITY,
+  })
+  const nA = Math.max(set.assets.length, 1)
+  const assetOf = (as: number) => set.assets[as]!
+  const amountBy = new Map<number, bigint>()
+  const add = (m: Map<number, bigint>, k: number, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v)
+  const feeBy = new Map<number, bigint>()
+
+  const pathOf = (row: number): string[] => {
+    const out: string[] = []
+    let cur = row
+    for (let guard = 0; cur >= 0 && guard < 256; guard++) {
+      const h = set.txHashes[set.tx[cur]!]!
+      if (out[out.length - 1] !== h) out.push(h)
+      if (r.hops[cur]! <= 1) break
+      const link = set.linkFrom[cur]!
+      if (link >= 0) cur = link
+      else {
+        const f = set.from[cur]!
+        cur = f < 0 ? -1 : (r.ledgers.get(f * nA + set.asset[cur]!)?.via ?? -1)
+      }
+    }
+    return out.reverse()
+  }
+
+  type Acc = {
+    address: number
+    asset: number
+    amount: bigint
+    hops: number
+    reason: string
+    first: number
+    last: number
+    row: number
+  }
+  const ends = new Map<string, Acc>()
+  const endAdd = (address: number, asset: number, reason: string, amount: bigint, hops: number, row: number) => {
+    const k = `${address}:${asset}:${reason}`
+    const e = ends.get(k)
+    const time = row >= 0 ? set.time[row]! : Number.NaN
+    if (!e) ends.set(k, { address, asset, amount, hops, reason, first: time, last: time, row })
+    else {
+      e.amount += amount
+      if (hops < e.hops) {
+        e.hops = hops
+        e.row = row
+      }
+      if (time < e.first) e.first = time
+      if (time > e.last) e.last = time
+    }
+  }
+
+  const outputs: AccountTraceResult['outputs'] = []
+  const maxOutputs = o.maxOutputs ?? 10_000
+  let truncated = false
+  for (let p = 0; p < set.n; p++) {
+    const tx = r.taint[p]!
+    const cut = r.cut.get(p)
+    if (cut !== undefined) endAdd(set.from[p]!, set.asset[p]!, 'max-hops', cut, r.hops[p]! || 0, p)
+    if (tx === 0n) continue
+    const to = set.to[p]!
+    if (seedRows.has(p) || (set.from[p]! >= 0 && seedAddresses.has(set.from[p]!))) add(amountBy, set.asset[p]!, tx)
+    if (set.kind[p] === 3) add(feeBy, set.asset[p]!, tx)
+    else if (to < 0) endAdd(-1, set.asset[p]!, 'burn', tx, r.hops[p]!, p)
+    else if (seedAddresses.has(to)) endAdd(to, set.asset[p]!, 'seed', tx, r.hops[p]!, p)
+    else if (pools.has(to)) endAdd(to, set.asset[p]!, pools.get(to)!, tx, r.hops[p]!, p)
+    if (outputs.length < maxOutputs) {
+      const link = set.linkFrom[p]!
+      const a = assetOf(set.asset[p]!)
+      outputs.push({
+        txid: set.txHashes[set.tx[p]!]!,
+        chain: a.chain,
+        block: set.block[p]!,
+        time: set.time[p]!,
+        kind: transferKinds[set.kind[p]!] ?? 'tx',
+        from: set.from[p]! >= 0 ? set.addresses[set.from[p]!]! : null,
+        to: to >= 0 ? set.addresses[to]! : null,
+        asset: a.asset,
+        value: set.value[p]!.toString(),
+        amount: tx.toString(),
+        hops: r.hops[p]!,
+        link:
+          link >= 0
+            ? {
+                kind: linkKinds[set.linkKind[p]!]!,
+                confidence: set.linkConfidence[p]!,
+                fromTxid: set.txHashes[set.tx[link]!]!,
+              }
+            : null,
+      })
+    } else truncated = true
+  }
+  for (const l of r.ledgers.values()) {
+    if (l.tainted > 0n) endAdd(l.address, l.asset, 'holding', l.tainted, l.hops, l.via)
+  }
+  const endpoints: AccountEndpoint[] = [...ends.values()]
+    .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
+    .map((e) => {
+      const a = assetOf(e.asset)
+      const address = e.address >= 0 ? set.addresses[e.address]! : '0x0000000000000000000000000000000000000000'
+      const label = o.labelOf?.(address) ?? null
+      return {
+        address,
+        chain: a.chain,
+        asset: a.asset,
+        symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
+        cluster: null,
+        label: label ? `${label.category}:${label.entity}` : null,
+        amount: e.amount.toString(),
+        hops: e.hops,
+        reason: e.reason,
+        firstTime: Number.isNaN(e.first) ? null : e.first,
+        lastTime: Number.isNaN(e.last) ? null : e.last,
+        path: e.row >= 0 ? pathOf(e.row) : [],
+      }
+    })
+  const amounts = (m: Map<number, bigint>): AssetAmount[] =>
+    [...m].map(([as, v]) => {
+      const a = assetOf(as)
+      return {
+        chain: a.chain,
+        asset: a.asset,
+        symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
+        amount: v.toString(),
+      }
+    })
+  return {
+    policy: o.policy,
+    direction: 'forward',
+    model: 'account',
+    seeds,
+    taintedIn: amounts(amountBy),
+    outputs,
+    endpoints,
+    fees: amounts(feeBy),
+    stats: {
+      rows: set.n,
+      taintedRows: r.stats.taintedRows,
+      outputsTruncated: truncated,
+      openingBalance: r.stats.openingBalance.toString(),
+      ms: Math.round(performance.now() - t0),
+    },
+  }
+}
