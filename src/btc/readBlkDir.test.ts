@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { dataPath } from '../core/_testData.js'
 import { HoundError } from '../core/errors.js'
 import type { RawBlock } from '../ingest/types.js'
+import { decodeBlock } from './decodeBlock.js'
 import { decodeBlockHeader } from './decodeBlockHeader.js'
 import { toHex } from './hash.js'
 import { networks } from './networks.js'
@@ -96,6 +97,8 @@ describe('readBlkDir: nbitcoin blk00000.dat + blk00001.dat', () => {
       expect(Buffer.compare(b.bytes, allBlocks[i]!)).toBe(0)
     })
     expect(blocks[300]!.origin).toEqual({ kind: 'file', file: blk1, offset: 8 })
+    // Full structural check (merkle roots): 616 transactions in all (data README).
+    expect(blocks.reduce((n, b) => n + decodeBlock(b.bytes).txs.length, 0)).toBe(616)
     // Block 170 (first payment, Satoshi → Hal Finney).
     expect(blocks[170]!.hash).toBe('00000000d1145790a8694403d4063f323d499e655c83426834d4ce2f8dd4a2ee')
     expect(src.stats()).toMatchObject({ staleBlocks: 0, paddingBytes: 0, duplicateBlocks: 0, files: 2 })
@@ -279,6 +282,31 @@ describe('readBlkDir: errors name file and offset, before anything is yielded', 
     writeFileSync(join(dir, 'blk00001.dat'), full.subarray(0, off + 5))
     const e2 = await expectError(readBlkDir([dir]).index(), 'DecodeError')
     expect(e2.details).toEqual({ file: join(dir, 'blk00001.dat'), offset: off })
+  })
+
+  test('a corrupt block inside a valid frame is yielded; decodeBlock with its origin names file and offset', async () => {
+    const dir = tmp()
+    const data = frame(allBlocks.slice(0, 10))
+    let off = 0
+    for (let i = 0; i < 7; i++) off += 8 + allBlocks[i]!.length
+    const blockStart = off + 8
+    data[blockStart + 80] = 5 // tx count 1 → 5: the block runs out of bytes
+    writeFileSync(join(dir, 'blk00000.dat'), data)
+    const blocks = await collect(readBlkDir([dir]).blocks({ fromHeight: 0 }))
+    expect(blocks.length).toBe(10)
+    const b = blocks[7]!
+    expect(b.origin).toEqual({ kind: 'file', file: join(dir, 'blk00000.dat'), offset: blockStart })
+    if (b.origin.kind !== 'file') throw new Error('file origin expected')
+    let err: unknown
+    try {
+      decodeBlock(b.bytes, { where: b.origin.file, baseOffset: b.origin.offset })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(HoundError)
+    expect((err as HoundError).name).toBe('DecodeError')
+    expect((err as HoundError).message).toContain(join(dir, 'blk00000.dat'))
+    expect(Number((err as HoundError).details.offset)).toBeGreaterThan(blockStart)
   })
 
   test('garbage: random bytes, an impossible length, a text file named blk', async () => {

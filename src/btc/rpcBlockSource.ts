@@ -16,6 +16,8 @@ export type RpcBlockSourceOptions = RpcClientOptions & {
   readonly batchSize?: number | undefined
   /** Batches in flight at once (default 3). */
   readonly inFlight?: number | undefined
+  /** Expected network: `blocks()` first checks `getblockchaininfo.chain` and fails with a SourceError on mismatch. */
+  readonly network?: BtcNetworkName | undefined
 }
 
 const chainNames: Readonly<Record<string, BtcNetworkName>> = {
@@ -35,8 +37,11 @@ export class RpcBlockSource implements BtcBlockSource {
   readonly client: RpcClient
   private readonly batchSize: number
   private readonly inFlight: number
+  private readonly expectNetwork: BtcNetworkName | undefined
+  private networkChecked = false
 
   constructor(opts: RpcBlockSourceOptions) {
+    this.expectNetwork = opts.network
     this.client = new RpcClient({ ...opts, maxSockets: opts.maxSockets ?? (opts.inFlight ?? 3) + 1 })
     this.batchSize = Math.max(1, opts.batchSize ?? 8)
     this.inFlight = Math.max(1, opts.inFlight ?? 3)
@@ -79,6 +84,13 @@ export class RpcBlockSource implements BtcBlockSource {
     toHeight?: number | undefined
     signal?: AbortSignal
   }): AsyncIterable<RawBlock> {
+    if (this.expectNetwork && !this.networkChecked) {
+      const actual = await this.network()
+      if (actual !== this.expectNetwork) {
+        throw new SourceError(`${this.describe()} is a ${actual} node, but ${this.expectNetwork} was asked for`)
+      }
+      this.networkChecked = true
+    }
     const to = opts.toHeight ?? (await this.tipHeight())
     const signal = opts.signal
     const pending: Promise<RawBlock[]>[] = []
