@@ -198,6 +198,14 @@ describe('readBlkDir: ordering', () => {
     expect(blocks.map((b) => b.hash)).toEqual(allBlocks.map(hashOf))
     expect(src.stats()).toMatchObject({ paddingBytes: 4103, staleBlocks: 0, duplicateBlocks: 10 })
     await src.close()
+    // Zeros between records (an interrupted pre-allocation) are skipped too.
+    writeFileSync(
+      join(dir, 'blk00001.dat'),
+      Buffer.concat([frame(allBlocks.slice(300, 400)), pad, frame(allBlocks.slice(400))]),
+    )
+    const again = readBlkDir([dir])
+    expect((await again.index()).hashes).toEqual(allBlocks.map(hashOf))
+    expect(again.stats()).toMatchObject({ paddingBytes: 8192, duplicateBlocks: 0 })
   })
 
   test('xor.dat obfuscation (random 8-byte key, offset within each file) is undone', async () => {
