@@ -13,6 +13,7 @@ export async function loadCommands(): Promise<Register[]> {
     import('./address.js'),
     import('./ingest.js'),
     import('./stats.js'),
+    import('./trace.js'),
     import('./tx.js'),
   ] as Promise<{ register: Register }>[])
   return modules.map((m) => m.register)

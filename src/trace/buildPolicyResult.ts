@@ -23,7 +23,7 @@ export type TracedOutput = {
 export type Endpoint = {
   /** Address string, or null for an output without an address. */
   address: string | null
-  cluster: number | null
+  cluster: string | null
   /** Entity name of the address's (or its cluster's) intelligence label, null when unlabelled. */
   label: string | null
   category: string | null
@@ -67,7 +67,7 @@ export type ResultContext = {
   readonly direction: Direction
   readonly taintedIn: number
   readonly ms: number
-  readonly clusterOf?: ((address: number) => number | null) | undefined
+  readonly clusterOf?: ((address: number) => string | null) | undefined
   readonly labelOf?: ((address: number) => ServiceLabel | null) | undefined
 }
 

@@ -16,7 +16,7 @@ export type SeedSpec =
     }
   | { readonly kind: 'tx'; readonly txid: string; readonly label: string; readonly text: string }
   | { readonly kind: 'address'; readonly address: string; readonly label: string; readonly text: string }
-  | { readonly kind: 'cluster'; readonly cluster: number; readonly label: string; readonly text: string }
+  | { readonly kind: 'cluster'; readonly cluster: string; readonly label: string; readonly text: string }
 
 const TXID = /^[0-9a-fA-F]{64}$/
 const ADDRESS = /^[a-zA-Z0-9]{1,100}$/
@@ -31,12 +31,12 @@ export function parseSeed(text: string, defaultLabel = 'default'): SeedSpec {
   if (body === '') throw new InvalidInputError(`seed ${JSON.stringify(text)}: empty seed`, { details: { seed: text } })
   if (body.startsWith('cluster:')) {
     const id = body.slice('cluster:'.length)
-    if (!/^\d+$/.test(id)) {
-      throw new InvalidInputError(`seed ${JSON.stringify(text)}: cluster id must be a non-negative integer`, {
+    if (!/^[A-Za-z0-9_]{1,64}$/.test(id)) {
+      throw new InvalidInputError(`seed ${JSON.stringify(text)}: malformed cluster id`, {
         details: { seed: text },
       })
     }
-    return { kind: 'cluster', cluster: Number(id), label, text: raw }
+    return { kind: 'cluster', cluster: id, label, text: raw }
   }
   const colon = body.indexOf(':')
   if (colon >= 0) {

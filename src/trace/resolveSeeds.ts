@@ -26,7 +26,7 @@ export type SeedResolution = {
 
 export type ResolveContext = {
   /** Addresses of a cluster (null when the cluster id is unknown). Required for `cluster:` seeds. */
-  readonly clusterMembers?: ((cluster: number) => readonly number[] | null) | undefined
+  readonly clusterMembers?: ((cluster: string) => readonly number[] | null) | undefined
   readonly coverage?: GraphCoverage | undefined
 }
 

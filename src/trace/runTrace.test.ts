@@ -141,7 +141,14 @@ describe('runTrace forward on a hand-built chain', () => {
     ])
     const cjTx = g3.names.txIndex(id('cj'))
     const detect = (_g: unknown, t: number): CoinJoinInfo | null =>
-      t === cjTx ? { kind: 'generic', anonSet: 4, denomination: 900, equalOutputs: [0, 1, 2, 3] } : null
+      t === cjTx
+        ? {
+            kind: 'generic',
+            anonSet: 4,
+            denomination: 900,
+            equalOutputs: [0, 1, 2, 3].map((j) => g3.txOutStart[t]! + j),
+          }
+        : null
     const s = `${id('s')}:0`
     const stop = runTrace(g3, { seeds: [s], policy: 'haircut', detectCoinJoin: detect }) as SingleTrace
     expect(stop.endpoints.map((e) => [e.address, e.amount, e.reason])).toEqual([['S', 1000, 'coinjoin']])

@@ -30,8 +30,8 @@ export type TraceOptions = {
   readonly toTime?: number
   /** Intelligence labels by address id (the intel loader's map). */
   readonly labels?: ReadonlyMap<number, ServiceLabel>
-  readonly clusterOf?: (address: number) => number | null
-  readonly clusterMembers?: (cluster: number) => readonly number[] | null
+  readonly clusterOf?: (address: number) => string | null
+  readonly clusterMembers?: (cluster: string) => readonly number[] | null
   readonly detectCoinJoin?: CoinJoinDetector
   readonly coverage?: GraphCoverage
   /** What data the trace ran on (store tip, graph range, label count…), copied into the result for the case file. */

@@ -15,22 +15,22 @@ export type LabelLookups = {
 
 export function makeLabelLookups(
   labels: ReadonlyMap<number, ServiceLabel>,
-  clusterOf?: ((address: number) => number | null) | undefined,
+  clusterOf?: ((address: number) => string | null) | undefined,
 ): LabelLookups {
-  const byCluster = new Map<number, ServiceLabel>()
-  const serviceByCluster = new Map<number, ServiceLabel>()
+  const byCluster = new Map<string, ServiceLabel>()
+  const serviceByCluster = new Map<string, ServiceLabel>()
   if (clusterOf) {
     for (const [a, l] of labels) {
       const c = clusterOf(a)
-      if (c === null || c < 0) continue
+      if (c === null) continue
       if (!byCluster.has(c)) byCluster.set(c, l)
       if (isServiceCategory(l.category) && !serviceByCluster.has(c)) serviceByCluster.set(c, l)
     }
   }
-  const viaCluster = (m: Map<number, ServiceLabel>, a: number): ServiceLabel | null => {
+  const viaCluster = (m: Map<string, ServiceLabel>, a: number): ServiceLabel | null => {
     if (!clusterOf || m.size === 0) return null
     const c = clusterOf(a)
-    return c === null || c < 0 ? null : (m.get(c) ?? null)
+    return c === null ? null : (m.get(c) ?? null)
   }
   return {
     labelOf: (a) => labels.get(a) ?? viaCluster(byCluster, a),

@@ -160,7 +160,7 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
       run.txs++
       run.via.set(t, via)
       const tx: TxTaintInput = { inValues, inTaint, outValues, fee }
-      const r = cj ? spreadCoinJoin(run.policy, tx, cj) : kernels[run.policy](tx)
+      const r = cj ? spreadCoinJoin(run.policy, tx, cj, o0) : kernels[run.policy](tx)
       if (r.fee) run.fees.set(t, r.fee)
       for (let j = 0; j < r.outs.length; j++) {
         const c = r.outs[j]
@@ -176,10 +176,15 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
 
 /**
  * CoinJoin `spread` (heuristics.md §5.8): per label, the tainted input value T is spread over the equal outputs,
- * ⌊T / anonSet⌋ each (capped by what is left of the output's value), and the remainder goes to the fee, so taint
+ * ⌊T / anonSet⌋ each (`firstOutput` = the tx's first output id, to map the absolute ids) (capped by what is left of the output's value), and the remainder goes to the fee, so taint
  * is conserved. Poison taints every output, as always. Outputs are marked probabilistic by the caller.
  */
-export function spreadCoinJoin(policy: PolicyName, tx: TxTaintInput, cj: CoinJoinInfo): TxTaintResult {
+export function spreadCoinJoin(
+  policy: PolicyName,
+  tx: TxTaintInput,
+  cj: CoinJoinInfo,
+  firstOutput: number,
+): TxTaintResult {
   if (policy === 'poison') return kernels.poison(tx)
   const perLabel = new Map<number, number>()
   for (const c of tx.inTaint) {
@@ -197,7 +202,8 @@ export function spreadCoinJoin(policy: PolicyName, tx: TxTaintInput, cj: CoinJoi
     const total = perLabel.get(l)!
     const share = Math.floor(total / anon)
     let left = total
-    for (const j of cj.equalOutputs) {
+    for (const abs of cj.equalOutputs) {
+      const j = abs - firstOutput
       if (j < 0 || j >= outs.length) continue
       const put = Math.min(share, room[j]!)
       if (put <= 0) continue

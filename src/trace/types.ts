@@ -20,7 +20,7 @@ export type CoinJoinInfo = {
   readonly kind: string
   readonly anonSet: number
   readonly denomination: number
-  /** Output positions (vout) of the equal outputs. */
+  /** Absolute graph output ids of the equal outputs (as `detectCoinJoin` of src/cluster/coinjoin reports them). */
   readonly equalOutputs: readonly number[]
   readonly code?: string
 }
