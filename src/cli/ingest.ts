@@ -5,10 +5,10 @@
  */
 import type { Command } from 'commander'
 import { getNetwork } from '../btc/networks.js'
-import { readBlkDir } from '../btc/readBlkDir.js'
+import { openBlockSource } from '../btc/openBlockSource.js'
+import type { BtcNetworkName } from '../btc/types.js'
 import { UsageError } from '../core/errors.js'
 import { ingestBtc } from '../ingest/ingestBtc.js'
-import type { BtcBlockSource } from '../ingest/types.js'
 import { btcStats } from '../store/btcStats.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath, printJson } from './context.js'
@@ -20,7 +20,8 @@ type IngestBtcCliOptions = {
   rpcCookie?: string
   from?: string
   to?: string
-  network: string
+  network?: string
+  startHeight?: string
   batchBlocks?: string
   json?: boolean
   quiet?: boolean
@@ -44,16 +45,6 @@ export function ingestCommand(program: Command): Command {
   )
 }
 
-async function openSource(o: IngestBtcCliOptions, network: string): Promise<BtcBlockSource> {
-  if (o.blocks && o.blocks.length > 0) return readBlkDir(o.blocks, { network: network as 'mainnet' })
-  // RPC sources come from src/btc (openBlockSource); wired here when available.
-  const mod = (await import('../btc/openBlockSource.js' as string).catch(() => null)) as {
-    openBlockSource?: (o: { rpc?: string; rpcCookie?: string; network?: string }) => BtcBlockSource
-  } | null
-  if (!mod?.openBlockSource) throw new UsageError('--rpc is not available in this build')
-  return mod.openBlockSource({ rpc: o.rpc, rpcCookie: o.rpcCookie, network })
-}
-
 export function register(program: Command): void {
   ingestCommand(program)
     .command('btc')
@@ -63,7 +54,8 @@ export function register(program: Command): void {
     .option('--rpc-cookie <file>', 'RPC cookie file (.cookie) for authentication')
     .option('--from <height>', 'first height when the store is empty (default 0)')
     .option('--to <height>', 'last height to ingest (default: the source tip)')
-    .option('--network <name>', 'mainnet, testnet, signet or regtest', 'mainnet')
+    .option('--network <name>', 'mainnet, testnet, signet or regtest (default: what the source says)')
+    .option('--start-height <h>', 'height of the first block in the files when not genesis and BIP34 cannot tell')
     .option('--batch-blocks <n>', 'blocks per atomic batch (default 500)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--quiet', 'no progress output')
@@ -76,12 +68,19 @@ export function register(program: Command): void {
       const hasBlocks = (o.blocks?.length ?? 0) > 0
       if (hasBlocks === (o.rpc !== undefined)) throw new UsageError('give exactly one of --blocks or --rpc')
       if (o.rpcCookie !== undefined && o.rpc === undefined) throw new UsageError('--rpc-cookie needs --rpc')
-      const network = getNetwork(o.network)
+      if (o.network !== undefined) getNetwork(o.network)
       const from = intOption(o.from, '--from')
       const to = intOption(o.to, '--to')
       const batchBlocks = intOption(o.batchBlocks, '--batch-blocks', 1)
       if (from !== undefined && to !== undefined && to < from) throw new UsageError('--to is below --from')
-      const source = await openSource(o, network.name)
+      const source = openBlockSource({
+        blocks: o.blocks,
+        rpc: o.rpc,
+        rpcCookie: o.rpcCookie,
+        network: o.network as BtcNetworkName | undefined,
+        startHeight: intOption(o.startHeight, '--start-height'),
+      })
+      const network = getNetwork(o.network ?? (await source.network()))
       const store = await HoundStore.open(dbPath(o))
       const ac = new AbortController()
       const onSig = () => ac.abort()
