@@ -1,0 +1,87 @@
+/**
+ * Per-transaction context shared by the change heuristics C1–C9 (heuristics.md §2). Candidate sets are bit masks
+ * over the transaction's outputs (bit k = vout k), so a vote allocates nothing; transactions with more than
+ * `MAX_CHANGE_OUTPUTS` outputs are not considered (batch payouts, where a single change guess is weak anyway).
+ *
+ * Spending-side heuristics (C6–C9) may only look at spenders mined at most `horizon` blocks after the
+ * transaction: the engine decides change at height h + horizon, so a decision never depends on later blocks and
+ * an incremental run equals a rebuild.
+ * @module
+ */
+
+import { scriptTypeCode } from '../../core/model.js'
+import { isCoinbase, type UtxoGraph } from '../../graph/UtxoGraph.js'
+
+export const MAX_CHANGE_OUTPUTS = 30
+const NULLDATA = scriptTypeCode('nulldata')
+
+export type ChangeContext = {
+  g: UtxoGraph
+  t: number
+  /** First output id of t. */
+  o0: number
+  /** Output count of t. */
+  n: number
+  /** Outputs that can be change: have an address, are not OP_RETURN. */
+  spendable: number
+  spendableCount: number
+  /** Last height at which a spender is visible. */
+  visibleTo: number
+}
+
+export function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+}
+
+/**
+ * Fill `ctx` for tx t. Returns false when change detection does not apply (coinbase, no inputs, too many outputs,
+ * fewer than 2 spendable outputs).
+ */
+export function prepareChangeContext(ctx: ChangeContext, g: UtxoGraph, t: number, horizon: number): boolean {
+  const o0 = g.txOutStart[t]!
+  const n = g.txOutStart[t + 1]! - o0
+  ctx.g = g
+  ctx.t = t
+  ctx.o0 = o0
+  ctx.n = n
+  ctx.visibleTo = g.txHeight[t]! + horizon
+  ctx.spendable = 0
+  ctx.spendableCount = 0
+  if (n < 2 || n > MAX_CHANGE_OUTPUTS || isCoinbase(g, t) || g.txInStart[t + 1] === g.txInStart[t]) return false
+  for (let k = 0; k < n; k++) {
+    if (g.outAddr[o0 + k]! >= 0 && g.outType[o0 + k] !== NULLDATA) {
+      ctx.spendable |= 1 << k
+      ctx.spendableCount++
+    }
+  }
+  return ctx.spendableCount >= 2
+}
+
+export function newChangeContext(g: UtxoGraph): ChangeContext {
+  return { g, t: 0, o0: 0, n: 0, spendable: 0, spendableCount: 0, visibleTo: 0 }
+}
+
+/** Spending tx of output o if it is mined within the visibility horizon, else -1. */
+export function visibleSpender(ctx: ChangeContext, o: number): number {
+  const g = ctx.g
+  const i = g.outSpentBy[o]!
+  if (i < 0) return -1
+  const s = g.inTx[i]!
+  return g.txHeight[s]! <= ctx.visibleTo ? s : -1
+}
+
+/**
+ * Mask of spendable outputs that are unspent (within the horizon) or whose spender satisfies `same(spender)`;
+ * the shared shape of the spending-side fingerprints C6–C8.
+ */
+export function spenderFingerprintMask(ctx: ChangeContext, same: (spender: number) => boolean): number {
+  let mask = 0
+  for (let k = 0; k < ctx.n; k++) {
+    if (!(ctx.spendable & (1 << k))) continue
+    const s = visibleSpender(ctx, ctx.o0 + k)
+    if (s < 0 || same(s)) mask |= 1 << k
+  }
+  return mask
+}

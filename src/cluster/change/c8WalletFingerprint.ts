@@ -1,0 +1,17 @@
+/**
+ * C8 wallet fingerprint family (heuristics.md §2): outputs unspent, or whose spender shares the transaction's
+ * version, RBF signalling and SegWit use — the same wallet software builds the change's spending tx.
+ * Code `change.c8-wallet`.
+ * @module
+ */
+import { TX_RBF, TX_SEGWIT } from '../../graph/UtxoGraph.js'
+import { type ChangeContext, spenderFingerprintMask } from './ChangeContext.js'
+
+const BITS = TX_RBF | TX_SEGWIT
+
+export function c8WalletFingerprint(ctx: ChangeContext): number {
+  const g = ctx.g
+  const version = g.txVersion[ctx.t]!
+  const flags = g.txFlags[ctx.t]! & BITS
+  return spenderFingerprintMask(ctx, (s) => g.txVersion[s] === version && (g.txFlags[s]! & BITS) === flags)
+}
