@@ -164,7 +164,15 @@ export async function importOfacIssue(
       importId,
     ])
     await bumpIntelVersion(store)
-    return { ...summary, importId, alreadyImported: false, ...r }
+    return {
+      ...summary,
+      importId,
+      alreadyImported: false,
+      listed: r.listed,
+      delisted: r.delisted,
+      labelsAdded: r.added,
+      labelsChanged: r.changed,
+    }
   })
 }
 
