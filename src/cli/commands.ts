@@ -12,6 +12,7 @@ export async function loadCommands(): Promise<Register[]> {
     // keep sorted
     import('./address.js'),
     import('./ingest.js'),
+    import('./report.js'),
     import('./stats.js'),
     import('./trace.js'),
     import('./tx.js'),
