@@ -27,36 +27,45 @@ export type BestChain = {
 export function bestChain(links: readonly ChainLink[], startHash?: string | null): BestChain {
   const n = links.length
   const byHash = new Map<string, number>()
-  let duplicateBlocks = 0
   const unique = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
     const h = links[i]!.hash
-    if (byHash.has(h)) duplicateBlocks++
-    else {
+    if (!byHash.has(h)) {
       byHash.set(h, i)
       unique[i] = 1
     }
   }
-  if (n === 0) return { chain: [], staleBlocks: 0, duplicateBlocks: 0 }
-
-  // Children in CSR form, in input order (so "first seen" is the lowest position).
   const parent = new Int32Array(n).fill(-1)
-  const childCount = new Int32Array(n + 1)
   for (let i = 0; i < n; i++) {
     if (!unique[i]) continue
     const p = byHash.get(links[i]!.prevHash)
-    if (p !== undefined && p !== i) {
-      parent[i] = p
-      childCount[p]!++
-    }
+    if (p !== undefined && p !== i) parent[i] = p
   }
+  return bestChainOfParents(parent, unique, startHash ? (byHash.get(startHash) ?? -1) : -1)
+}
+
+/**
+ * The same over a parent array (`parent[i]` = index of block i's parent, -1 when absent) and a flag per entry
+ * telling whether it is the first copy of its hash (`unique[i]` = 1; later copies are ignored and counted as
+ * duplicates). `start` is the preferred start index (-1: the first unique block without parent). This form lets
+ * a large index keep hashes as bytes instead of strings.
+ */
+export function bestChainOfParents(parent: Int32Array, unique: Uint8Array, start: number): BestChain {
+  const n = parent.length
+  let uniqueCount = 0
+  for (let i = 0; i < n; i++) uniqueCount += unique[i]!
+  const duplicateBlocks = n - uniqueCount
+  if (n === 0) return { chain: [], staleBlocks: 0, duplicateBlocks: 0 }
+
+  // Children in CSR form, in input order (so "first seen" is the lowest position).
+  const childCount = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) if (unique[i] && parent[i]! >= 0) childCount[parent[i]!]!++
   const first = new Int32Array(n + 1)
   for (let i = 0; i < n; i++) first[i + 1] = first[i]! + childCount[i]!
   const children = new Int32Array(first[n]!)
   const fill = first.slice(0, n)
-  for (let i = 0; i < n; i++) if (parent[i]! >= 0) children[fill[parent[i]!]!++] = i
+  for (let i = 0; i < n; i++) if (unique[i] && parent[i]! >= 0) children[fill[parent[i]!]!++] = i
 
-  let start = startHash ? (byHash.get(startHash) ?? -1) : -1
   if (start < 0) {
     for (let i = 0; i < n && start < 0; i++) if (unique[i] && parent[i] === -1) start = i
   }
@@ -89,5 +98,5 @@ export function bestChain(links: readonly ChainLink[], startHash?: string | null
     if (next < 0) break
     v = next
   }
-  return { chain, staleBlocks: byHash.size - chain.length, duplicateBlocks }
+  return { chain, staleBlocks: uniqueCount - chain.length, duplicateBlocks }
 }

@@ -173,7 +173,7 @@ describe('readBlkDir: ordering', () => {
     const dir1 = tmp()
     writeFileSync(join(dir1, 'blk00000.dat'), frame([...allBlocks, x, y]))
     const tie = readBlkDir([dir1])
-    expect((await tie.index()).hashes).toEqual(main)
+    expect((await tie.index()).hashes()).toEqual(main)
     expect(tie.stats().staleBlocks).toBe(2)
 
     const dir2 = tmp()
@@ -181,7 +181,7 @@ describe('readBlkDir: ordering', () => {
     const longer = readBlkDir([dir2])
     const idx = await longer.index()
     expect(idx.tipHeight).toBe(600)
-    expect(idx.hashes).toEqual([...main.slice(0, 598), hashOf(x), hashOf(y), hashOf(z)])
+    expect(idx.hashes()).toEqual([...main.slice(0, 598), hashOf(x), hashOf(y), hashOf(z)])
     expect(longer.stats().staleBlocks).toBe(2)
     const last = await collect(longer.blocks({ fromHeight: 598 }))
     expect(last.map((b) => b.height)).toEqual([598, 599, 600])
@@ -204,7 +204,7 @@ describe('readBlkDir: ordering', () => {
       Buffer.concat([frame(allBlocks.slice(300, 400)), pad, frame(allBlocks.slice(400))]),
     )
     const again = readBlkDir([dir])
-    expect((await again.index()).hashes).toEqual(allBlocks.map(hashOf))
+    expect((await again.index()).hashes()).toEqual(allBlocks.map(hashOf))
     expect(again.stats()).toMatchObject({ paddingBytes: 8192, duplicateBlocks: 0 })
   })
 
@@ -315,6 +315,18 @@ describe('readBlkDir: errors name file and offset, before anything is yielded', 
     expect((err as HoundError).name).toBe('DecodeError')
     expect((err as HoundError).message).toContain(join(dir, 'blk00000.dat'))
     expect(Number((err as HoundError).details.offset)).toBeGreaterThan(blockStart)
+  })
+
+  test('a file changed between indexing and reading → SourceError', async () => {
+    const dir = tmp()
+    const data = frame(allBlocks.slice(0, 50))
+    writeFileSync(join(dir, 'blk00000.dat'), data)
+    const src = readBlkDir([dir])
+    await src.index()
+    data[8 + 76] = data[8 + 76]! ^ 0xff // genesis nonce
+    writeFileSync(join(dir, 'blk00000.dat'), data)
+    const e = await expectError(collect(src.blocks({ fromHeight: 0 })), 'SourceError')
+    expect(e.details).toEqual({ file: join(dir, 'blk00000.dat'), offset: 8 })
   })
 
   test('garbage: random bytes, an impossible length, a text file named blk', async () => {

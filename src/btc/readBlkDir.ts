@@ -6,16 +6,15 @@
  * @module
  */
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { SourceError, UsageError } from '../core/errors.js'
 import type { BlockSourceStats, BtcBlockSource, RawBlock } from '../ingest/types.js'
-import { decodeBlockHeader } from './decodeBlockHeader.js'
-import { sha256d, toHexReversed } from './hash.js'
 import { type BtcNetwork, getNetwork, networks } from './networks.js'
 import { detectBlockFileKind, readRawBlockFile } from './rawBlockFile.js'
-import { bestChain } from './readBlkChain.js'
 import { coinbaseHeight } from './readBlkCoinbaseHeight.js'
 import { indexBlkFile, readBlkBytes, readXorKey } from './readBlkFile.js'
+import { BlkIndexColumns } from './readBlkIndex.js'
+import { sha256dInto } from './sha256dInto.js'
 import type { BtcNetworkName } from './types.js'
 
 export type ReadBlkDirOptions = {
@@ -23,7 +22,7 @@ export type ReadBlkDirOptions = {
   readonly network?: BtcNetworkName | undefined
   /** Height of the first block of the chain when it is not the genesis block. Else derived from BIP34. */
   readonly startHeight?: number | undefined
-  /** Blocks read ahead while yielding (default 4). */
+  /** Read runs kept in flight while yielding (default 4; a run is up to 4 MiB of adjacent blocks). */
   readonly readAhead?: number | undefined
 }
 
@@ -45,16 +44,6 @@ type FileEntry = {
   readonly memory: Uint8Array[] | null
 }
 
-type IndexEntry = {
-  readonly hash: string
-  readonly prevHash: string
-  readonly fileId: number
-  /** Offset of the block's first byte in the file (hex files: of its line; memory index in `slot`). */
-  readonly offset: number
-  readonly length: number
-  readonly slot: number
-}
-
 /** The result of the indexing pass. */
 export type BlkDirIndex = {
   readonly network: BtcNetwork
@@ -62,8 +51,10 @@ export type BlkDirIndex = {
   readonly firstHeight: number
   /** Height of the last block of the best chain (firstHeight - 1 when empty). */
   readonly tipHeight: number
-  /** Block hashes of the best chain, in height order. */
-  readonly hashes: readonly string[]
+  /** Hash (display hex) of the best-chain block at `height`. */
+  hashAt(height: number): string
+  /** All best-chain hashes in height order (allocates; for tests and small sets). */
+  hashes(): string[]
 }
 
 /** Open files of one iteration; few at a time, as the chain walks the files mostly in order. */
@@ -89,6 +80,9 @@ class HandleCache {
   }
 }
 
+/** Largest single read when yielding adjacent blocks. */
+const RUN_BYTES = 4 * 1024 * 1024
+
 const blkName = /^blk(\d+)\.dat$/
 
 async function listBlkFiles(dir: string): Promise<string[]> {
@@ -108,7 +102,7 @@ export function readBlkDir(paths: readonly string[], opts: ReadBlkDirOptions = {
 export class BlkDirSource implements BtcBlockSource {
   private indexing: Promise<BlkDirIndex> | null = null
   private files: FileEntry[] = []
-  private entries: IndexEntry[] = []
+  private cols = new BlkIndexColumns()
   private chain: readonly number[] = []
   private st: BlkDirStats = { staleBlocks: 0, paddingBytes: 0, duplicateBlocks: 0, files: 0, blocksIndexed: 0 }
   private readonly paths: readonly string[]
@@ -165,27 +159,31 @@ export class BlkDirSource implements BtcBlockSource {
     signal?: AbortSignal
   }): AsyncIterable<RawBlock> {
     const idx = await this.index()
-    const from = Math.max(opts.fromHeight, idx.firstHeight)
-    const to = Math.min(opts.toHeight ?? idx.tipHeight, idx.tipHeight)
+    const first = idx.firstHeight
+    const from = Math.max(opts.fromHeight, first) - first
+    const to = Math.min(opts.toHeight ?? idx.tipHeight, idx.tipHeight) - first
     const ahead = Math.max(1, this.opts.readAhead ?? 4)
-    const pending: Promise<RawBlock>[] = []
+    const pending: Promise<RawBlock[]>[] = []
     const handles = new HandleCache()
     let next = from
     const fill = (): void => {
       while (pending.length < ahead && next <= to) {
-        const p = this.readBlock(next, idx.firstHeight, handles)
+        const end = this.runEnd(next, to)
+        const p = this.readRun(next, end, first, handles)
         p.catch(() => {}) // surfaced when awaited in order
         pending.push(p)
-        next++
+        next = end + 1
       }
     }
     try {
       fill()
       while (pending.length > 0) {
-        opts.signal?.throwIfAborted()
-        const block = await pending.shift()!
+        const run = await pending.shift()!
         fill()
-        yield block
+        for (const block of run) {
+          opts.signal?.throwIfAborted()
+          yield block
+        }
       }
     } finally {
       await Promise.allSettled(pending)
@@ -193,19 +191,62 @@ export class BlkDirSource implements BtcBlockSource {
     }
   }
 
-  private async readBlock(height: number, firstHeight: number, handles: HandleCache): Promise<RawBlock> {
-    const e = this.entries[this.chain[height - firstHeight]!]!
-    const f = this.files[e.fileId]!
-    const bytes = f.memory
-      ? f.memory[e.slot]!
-      : await readBlkBytes(await handles.get(e.fileId, f.path), f.path, e.offset, e.length, f.xorKey)
-    const hash = toHexReversed(sha256d(bytes.subarray(0, 80)))
-    if (hash !== e.hash) {
-      throw new SourceError(`${f.path} changed since it was indexed: block at offset ${e.offset} is ${hash}`, {
-        details: { file: f.path, offset: e.offset },
+  /** Last chain position of the run starting at `pos`: adjacent records of one file, up to RUN_BYTES. */
+  private runEnd(pos: number, last: number): number {
+    const c = this.cols
+    let i = this.chain[pos]!
+    let bytes = c.length[i]!
+    let end = pos
+    while (end < last && bytes < RUN_BYTES) {
+      const j = this.chain[end + 1]!
+      if (c.fileId[j] !== c.fileId[i] || c.offset[j] !== c.offset[i]! + c.length[i]! + 8) break
+      if (this.files[c.fileId[j]!]!.memory) break
+      bytes += c.length[j]! + 8
+      end++
+      i = j
+    }
+    return end
+  }
+
+  /** Read chain positions `a..b` (one run: one read), check each header hash against the index. */
+  private async readRun(a: number, b: number, firstHeight: number, handles: HandleCache): Promise<RawBlock[]> {
+    const c = this.cols
+    const i0 = this.chain[a]!
+    const f = this.files[c.fileId[i0]!]!
+    const start = c.offset[i0]!
+    let buf: Uint8Array | null = null
+    if (!f.memory) {
+      const ib = this.chain[b]!
+      buf = await readBlkBytes(
+        await handles.get(c.fileId[i0]!, f.path),
+        f.path,
+        start,
+        c.offset[ib]! + c.length[ib]! - start,
+        f.xorKey,
+      )
+    }
+    const out: RawBlock[] = []
+    const h = new Uint8Array(32)
+    for (let pos = a; pos <= b; pos++) {
+      const i = this.chain[pos]!
+      const bytes = f.memory
+        ? f.memory[c.slot[i]!]!
+        : buf!.subarray(c.offset[i]! - start, c.offset[i]! - start + c.length[i]!)
+      sha256dInto(bytes, 0, 80, h, 0)
+      if (!c.hashEquals(i, h)) {
+        throw new SourceError(`${f.path} changed since it was indexed: block at offset ${c.offset[i]} differs`, {
+          details: { file: f.path, offset: c.offset[i] },
+        })
+      }
+      out.push({
+        height: firstHeight + pos,
+        hash: c.hashHex(i),
+        prevHash: c.prevHex(i),
+        bytes,
+        origin: { kind: 'file', file: f.path, offset: c.offset[i]! },
       })
     }
-    return { height, hash, prevHash: e.prevHash, bytes, origin: { kind: 'file', file: f.path, offset: e.offset } }
+    return out
   }
 
   private async expand(): Promise<FileEntry[]> {
@@ -250,54 +291,65 @@ export class BlkDirSource implements BtcBlockSource {
   private async buildIndex(): Promise<BlkDirIndex> {
     let network: BtcNetwork | null = this.opts.network ? getNetwork(this.opts.network) : null
     const files = await this.expand()
-    const entries: IndexEntry[] = []
+    const cols = new BlkIndexColumns()
     let paddingBytes = 0
     for (let fileId = 0; fileId < files.length; fileId++) {
       const f = files[fileId]!
       if (f.kind === 'framed') {
-        const ix = await indexBlkFile(f.path, { xorKey: f.xorKey, network })
+        const ix = await indexBlkFile(f.path, (header, offset, length) => cols.add(header, fileId, offset, length), {
+          xorKey: f.xorKey,
+          network,
+        })
         network ??= ix.network
         paddingBytes += ix.paddingBytes
-        for (const r of ix.records) {
-          const { hash, prevHash } = r.header
-          entries.push({ hash, prevHash, fileId, offset: r.offset, length: r.length, slot: 0 })
-        }
       } else {
         const blocks = await readRawBlockFile(f.path, f.kind)
-        const memory: Uint8Array[] = []
         blocks.forEach((b, slot) => {
-          const h = decodeBlockHeader(b.bytes, 0, basename(f.path))
-          entries.push({ hash: h.hash, prevHash: h.prevHash, fileId, offset: b.offset, length: b.bytes.length, slot })
-          memory.push(b.bytes)
+          cols.add(b.bytes, fileId, b.offset, b.bytes.length, slot)
         })
-        files[fileId] = { ...f, memory: f.kind === 'hex' ? memory : null }
+        files[fileId] = { ...f, memory: f.kind === 'hex' ? blocks.map((b) => b.bytes) : null }
       }
     }
+    cols.trim()
     network ??= networks.mainnet
-    const best = bestChain(entries, network.genesisHash)
+    const best = cols.best(network.genesisHash)
     this.files = files
-    this.entries = entries
+    this.cols = cols
     this.chain = best.chain
     this.st = {
       staleBlocks: best.staleBlocks,
       paddingBytes,
       duplicateBlocks: best.duplicateBlocks,
       files: files.length,
-      blocksIndexed: entries.length,
+      blocksIndexed: cols.n,
     }
     const firstHeight =
       best.chain.length === 0 ? (this.opts.startHeight ?? 0) : await this.startHeightOf(best.chain[0]!)
+    const chain = best.chain
     return {
       network,
       firstHeight,
-      tipHeight: firstHeight + best.chain.length - 1,
-      hashes: best.chain.map((i) => entries[i]!.hash),
+      tipHeight: firstHeight + chain.length - 1,
+      hashAt: (height: number) => {
+        const i = chain[height - firstHeight]
+        if (i === undefined)
+          throw new RangeError(`height ${height} is outside ${firstHeight}..${firstHeight + chain.length - 1}`)
+        return cols.hashHex(i)
+      },
+      hashes: () => chain.map((i) => cols.hashHex(i)),
     }
   }
 
   private async startHeightOf(entryIndex: number): Promise<number> {
-    const e = this.entries[entryIndex]!
-    const isGenesis = Object.values(networks).some((n) => n.genesisHash === e.hash)
+    const c = this.cols
+    const hash = c.hashHex(entryIndex)
+    const e = {
+      fileId: c.fileId[entryIndex]!,
+      slot: c.slot[entryIndex]!,
+      offset: c.offset[entryIndex]!,
+      length: c.length[entryIndex]!,
+    }
+    const isGenesis = Object.values(networks).some((n) => n.genesisHash === hash)
     const given = this.opts.startHeight
     if (isGenesis) {
       if (given !== undefined && given !== 0) {
@@ -319,7 +371,7 @@ export class BlkDirSource implements BtcBlockSource {
     const h = coinbaseHeight(bytes)
     if (h === null) {
       throw new UsageError(
-        `the chain starts at block ${e.hash} (${f.path} offset ${e.offset}), not at genesis, and its height cannot ` +
+        `the chain starts at block ${hash} (${f.path} offset ${e.offset}), not at genesis, and its height cannot ` +
           `be derived (block version < 2 or no BIP34 height in the coinbase): give the start height (--start-height)`,
         { details: { file: f.path, offset: e.offset } },
       )

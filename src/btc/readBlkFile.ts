@@ -7,31 +7,29 @@
  * @module
  */
 import { type FileHandle, open, readFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { DecodeError } from '../core/errors.js'
-import { decodeBlockHeader, HEADER_SIZE } from './decodeBlockHeader.js'
+import { HEADER_SIZE } from './decodeBlockHeader.js'
 import { toHex } from './hash.js'
 import { type BtcNetwork, networkByMagic } from './networks.js'
-import type { BtcBlockHeader } from './types.js'
 
 /** Largest serialised block Bitcoin accepts (BIP141 MAX_BLOCK_SERIALIZED_SIZE); larger lengths are garbage. */
 export const MAX_BLOCK_SIZE = 4_000_000
 /** Smallest possible block: header + 1-byte tx count + a minimal coinbase (60 bytes). */
 export const MIN_BLOCK_SIZE = HEADER_SIZE + 1 + 60
 
-/** One block record of a blk file: its header and where its bytes are (offset of the header, after the 8-byte frame). */
-export type BlkRecord = {
-  readonly header: BtcBlockHeader
-  /** Offset in the file of the block's first byte (the record starts 8 bytes earlier, at the magic). */
-  readonly offset: number
-  /** Block size in bytes (the record's length field). */
-  readonly length: number
-}
+/**
+ * Called for each record of a blk file: `header` is a view of its 80 header bytes (valid only during the call),
+ * `offset` the position in the file of the block's first byte (the record starts 8 bytes earlier, at the magic),
+ * `length` the block size (the record's length field).
+ */
+export type BlkRecordSink = (header: Uint8Array, offset: number, length: number) => void
 
 export type BlkFileIndex = {
   readonly file: string
   readonly size: number
-  readonly records: readonly BlkRecord[]
+  /** Records found. */
+  readonly records: number
   /** Zero bytes skipped (pre-allocation padding). */
   readonly paddingBytes: number
   /** Network of the records' magic (null for a file holding only padding). */
@@ -110,18 +108,23 @@ function magicName(bytes: Uint8Array): string {
 }
 
 /**
- * Index every record of the blk file `file`: headers and positions, zero padding counted, network checked.
+ * Index every record of the blk file `file` (headers and positions go to `onRecord`), zero padding counted,
+ * network checked.
  * Errors (wrong magic, a record cut by the end of the file, an impossible length) are DecodeErrors naming the
  * file and the offset of the bad record, raised before the caller has seen any block of a later position.
  */
-export async function indexBlkFile(file: string, opts: IndexBlkFileOptions = {}): Promise<BlkFileIndex> {
+export async function indexBlkFile(
+  file: string,
+  onRecord: BlkRecordSink,
+  opts: IndexBlkFileOptions = {},
+): Promise<BlkFileIndex> {
   const key = opts.xorKey ?? null
   let network = opts.network ?? null
   const fh = await open(file, 'r')
   try {
     const size = (await fh.stat()).size
     const r = new WindowReader(fh, size, key)
-    const records: BlkRecord[] = []
+    let records = 0
     let paddingBytes = 0
     let pos = 0
     const fail = (offset: number, what: string): never => {
@@ -161,8 +164,8 @@ export async function indexBlkFile(file: string, opts: IndexBlkFileOptions = {})
       if (pos + 8 + length > size) {
         fail(pos, `file cut mid-block: record declares ${length} bytes, only ${size - pos - 8} remain`)
       }
-      const header = decodeBlockHeader(await r.at(pos + 8, HEADER_SIZE), 0, basename(file))
-      records.push({ header, offset: pos + 8, length })
+      onRecord(await r.at(pos + 8, HEADER_SIZE), pos + 8, length)
+      records++
       pos += 8 + length
     }
     return { file, size, records, paddingBytes, network }
