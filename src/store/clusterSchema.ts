@@ -1,0 +1,50 @@
+/**
+ * The clustering tables (docs/clustering.md): runs, the append-only evidence log and the cluster membership of
+ * every address in a non-singleton cluster. Created idempotently.
+ *
+ * - `cluster_runs`: one row per parameter set; re-running with the same parameters extends that run in place.
+ * - `cluster_evidence`: every merge (applied) and every held-back/blocked merge, in decision order (`seq`).
+ *   A prefix up to a decision height is the clustering as of that height.
+ * - `cluster_members`: addresses of non-singleton clusters (an address that is absent is a singleton whose id is
+ *   `cl_` + sha256(address)[0..16]).
+ * @module
+ */
+import type { ColumnSpec } from './btcSchema.js'
+import { sqlType } from './ChunkAppender.js'
+import type { HoundStore } from './HoundStore.js'
+
+export const clusterEvidenceColumns = [
+  ['run_id', 'i32'],
+  ['seq', 'i64'],
+  ['height', 'i32'],
+  ['decision_height', 'i32'],
+  ['txid', 'str'],
+  ['heuristic', 'str'],
+  /** Confidence in millionths (the appender writes integers only). */
+  ['confidence_ppm', 'i32'],
+  ['addr_a', 'i32'],
+  ['addr_b', 'i32'],
+  ['applied', 'bool'],
+  /** 'applied' | 'size_guard' | 'cannot_link'. */
+  ['reason', 'str'],
+] as const satisfies ColumnSpec
+
+export const clusterMemberColumns = [
+  ['run_id', 'i32'],
+  ['address_id', 'i32'],
+  ['cluster_id', 'str'],
+  ['size', 'i32'],
+] as const satisfies ColumnSpec
+
+const create = (name: string, cols: ColumnSpec): string =>
+  `CREATE TABLE IF NOT EXISTS ${name} (${cols.map(([n, k]) => `${n} ${sqlType[k]}`).join(', ')});`
+
+export async function ensureClusterSchema(store: HoundStore): Promise<void> {
+  await store.run(`
+    CREATE TABLE IF NOT EXISTS cluster_runs (run_id INTEGER PRIMARY KEY, params_key VARCHAR NOT NULL,
+      params VARCHAR NOT NULL, to_height INTEGER NOT NULL, created TIMESTAMP NOT NULL, updated TIMESTAMP NOT NULL,
+      addresses BIGINT, clusters BIGINT, largest BIGINT, evidence BIGINT, held_back BIGINT, blocked BIGINT);
+    ${create('cluster_evidence', clusterEvidenceColumns)}
+    ${create('cluster_members', clusterMemberColumns)}
+  `)
+}
