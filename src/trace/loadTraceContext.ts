@@ -1,15 +1,16 @@
 /**
  * Wire the tracing engine to a store: the in-memory graph (`loadUtxoGraph` of src/graph), intelligence labels
  * (`loadServiceLabels` of src/intel), the latest clustering (`loadClusterAssignment`) and the CoinJoin detector.
- *
- * Loaders written by other parts of the project are imported lazily and are optional: when one is missing (not
- * built yet) the trace runs without it and `missing` says so (the CLI prints it, the result's dataVersion records it).
+ * A store without a clustering run traces without clusters, and `missing` says so (the result's dataVersion too).
  * @module
  */
 import { detectCoinJoin } from '../cluster/coinjoin/detectCoinJoin.js'
 import { NotSyncedError } from '../core/errors.js'
+import { loadUtxoGraph } from '../graph/loadUtxoGraph.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
+import { loadServiceLabels } from '../intel/loadServiceLabels.js'
 import { btcStats } from '../store/btcStats.js'
+import { loadClusterAssignment } from '../store/clusterLoad.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import type { GraphCoverage } from './resolveSeeds.js'
 import type { CoinJoinDetector, ServiceLabel } from './types.js'
@@ -25,21 +26,6 @@ export type TraceContext = {
   /** Collaborators that were not available (e.g. `labels`, `clusters`). */
   readonly missing: string[]
   readonly loadMs: number
-}
-
-type GraphLoader = (store: HoundStore, o?: { fromHeight?: number; toHeight?: number }) => Promise<UtxoGraph>
-type LabelLoader = (store: HoundStore) => Promise<Map<number, ServiceLabel>>
-type ClusterLoader = (store: HoundStore) => Promise<Map<number, string>>
-
-/** Import a module by a path relative to this file; null when it does not exist (not built yet). */
-async function optional<T>(rel: string): Promise<T | null> {
-  try {
-    return (await import(rel)) as T
-  } catch (e) {
-    const code = (e as { code?: string }).code
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/i.test(String(e))) return null
-    throw e
-  }
 }
 
 export async function loadTraceContext(
@@ -58,28 +44,19 @@ export async function loadTraceContext(
       details: { tipHeight: stats.tipHeight },
     })
   }
-  const gm = await optional<{ loadUtxoGraph: GraphLoader }>('../graph/loadUtxoGraph.js')
-  if (!gm) throw new NotSyncedError('this build has no graph loader (src/graph/loadUtxoGraph.ts)')
   const started = performance.now()
   const range: { fromHeight?: number; toHeight?: number } = {}
   if (o.fromHeight !== undefined) range.fromHeight = o.fromHeight
   if (o.toHeight !== undefined) range.toHeight = o.toHeight
-  const graph = await gm.loadUtxoGraph(store, range)
+  const graph = await loadUtxoGraph(store, range)
   const loadMs = performance.now() - started
 
-  let labels: ReadonlyMap<number, ServiceLabel> = new Map()
-  if (o.labels !== false) {
-    const lm = await optional<{ loadServiceLabels: LabelLoader }>('../intel/loadServiceLabels.js')
-    if (lm) labels = await lm.loadServiceLabels(store)
-    else missing.push('labels')
-  }
   let clusterOf: ((a: number) => string | null) | undefined
   let clusterMembers: ((c: string) => readonly number[] | null) | undefined
   if (o.clusters !== false) {
-    const cm = await optional<{ loadClusterAssignment: ClusterLoader }>('../store/clusterLoad.js')
     let assignment: Map<number, string> | null = null
     try {
-      assignment = cm ? await cm.loadClusterAssignment(store) : null
+      assignment = await loadClusterAssignment(store)
     } catch {
       assignment = null // no clustering run in this store yet
     }
@@ -94,6 +71,23 @@ export async function loadTraceContext(
       clusterMembers = (c) => byCluster.get(c) ?? null
     } else missing.push('clusters')
   }
+  let labels: ReadonlyMap<number, ServiceLabel> = new Map()
+  // loadServiceLabels creates the intel schema when missing, which a read-only store refuses: skip when absent.
+  if (o.labels !== false && (await store.tables()).includes('intel_labels')) {
+    const members = clusterOf && clusterMembers ? { clusterOf, clusterMembers } : null
+    labels = await loadServiceLabels(
+      store,
+      members
+        ? {
+            clusterMembers: (a: number) => {
+              const c = members.clusterOf(a)
+              return c === null ? [a] : (members.clusterMembers(c) ?? [a])
+            },
+          }
+        : {},
+    )
+  }
+  if (labels.size === 0) missing.push('labels')
   const coverage: GraphCoverage = {
     fromHeight: graph.txCount > 0 ? graph.txHeight[0]! : (o.fromHeight ?? 0),
     toHeight: graph.txCount > 0 ? graph.txHeight[graph.txCount - 1]! : (o.toHeight ?? 0),

@@ -83,7 +83,9 @@ export function sankeySvg(r: PolicyResult, o: { width?: number; height?: number;
     }
   }
   const colorOf = new Map<string, string>()
-  cols[0]!.forEach((n, k) => colorOf.set(n.id, PALETTE[k % PALETTE.length]!))
+  cols[0]!.forEach((n, k) => {
+    colorOf.set(n.id, PALETTE[k % PALETTE.length]!)
+  })
   const parts: string[] = []
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="sankey" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Sankey diagram of tainted value (${escapeHtml(r.policy)})">`,

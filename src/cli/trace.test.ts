@@ -1,0 +1,162 @@
+/**
+ * End-to-end tests of `hound trace` and `hound report`: the real CLI (dist/cli/main.js) spawned on a store ingested
+ * from the first 600 real mainnet blocks (Satoshi's block-9 coinbase → Hal Finney in block 170).
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { dataPath, repoRoot } from '../core/_testData.js'
+
+const main = join(repoRoot, 'dist/cli/main.js')
+const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
+const HAL_TX = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'
+
+type Run = { code: number; stdout: string; stderr: string }
+function hound(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [main, ...args])
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d) => {
+      stdout += d
+    })
+    p.stderr.on('data', (d) => {
+      stderr += d
+    })
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
+}
+
+function ensureBuilt(): void {
+  const built = existsSync(main) ? statSync(main).mtimeMs : 0
+  const srcs = [
+    'cli/trace.ts',
+    'cli/report.ts',
+    'trace/runTrace.ts',
+    'trace/traceForward.ts',
+    'trace/loadTraceContext.ts',
+  ]
+  if (built > 0 && srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < built)) return
+  try {
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    })
+  } catch {
+    // type errors elsewhere in the tree still emit JavaScript
+  }
+}
+
+describe('hound trace / hound report on real blocks 0–599', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hound-trace-'))
+  const db = join(dir, 'nb.duckdb')
+  beforeAll(async () => {
+    ensureBuilt()
+    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', db, '--json', '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+  }, 180_000)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('forward haircut: the block-9 coinbase reaches Hal Finney at hop 1; JSON shape; conservation', async () => {
+    const r = await hound(['trace', '--db', db, '--from', `${BLOCK9_CB}:0@block9`, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(['policy', 'direction', 'seeds', 'taintedIn', 'outputs', 'endpoints', 'fees', 'stats']),
+    )
+    expect(j.policy).toBe('haircut')
+    expect(j.taintedIn).toBe(5_000_000_000)
+    const hal = j.endpoints.find((e: { outputs: string[] }) => e.outputs.includes(`${HAL_TX}:0`))
+    expect(hal).toMatchObject({
+      address: '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3',
+      amount: 1_000_000_000,
+      hops: 1,
+      reason: 'unspent',
+      label: null,
+      path: [BLOCK9_CB, HAL_TX],
+    })
+    expect(j.stats.endpointAmount + j.fees.total).toBe(j.taintedIn)
+    expect(Object.keys(j.endpoints[0]).sort()).toEqual(
+      [
+        'address',
+        'amount',
+        'byLabel',
+        'category',
+        'cluster',
+        'firstTime',
+        'hops',
+        'label',
+        'lastTime',
+        'outputs',
+        'path',
+        'probabilistic',
+        'reason',
+      ].sort(),
+    )
+  })
+
+  test('--policy all gives one result per policy and a comparison; --csv; --max-hops', async () => {
+    const out = join(dir, 'all.json')
+    const r = await hound(['trace', '--db', db, '--from', `${BLOCK9_CB}:0`, '--policy', 'all', '--json', '--out', out])
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j.policies.map((p: { policy: string }) => p.policy)).toEqual(['poison', 'haircut', 'fifo', 'lifo', 'tiho'])
+    expect(j.comparison.everyPolicy).toContain('1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3')
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(j)
+    const csv = await hound(['trace', '--db', db, '--from', `${BLOCK9_CB}:0`, '--max-hops', '1', '--csv'])
+    const lines = csv.stdout.trim().split('\n')
+    expect(lines[0]).toBe(
+      'policy,address,cluster,label,category,amount_sat,hops,reason,first_time,last_time,probabilistic,outputs,path',
+    )
+    expect(lines.slice(1).map((l) => l.split(',').slice(5, 8))).toEqual([
+      ['4000000000', '1', 'max-hops'],
+      ['1000000000', '1', 'unspent'],
+    ])
+    const rep = await hound(['report', out, '--out', join(dir, 'report'), '--json'])
+    expect(rep.code, rep.stderr).toBe(0)
+    const html = readFileSync(join(dir, 'report', 'index.html'), 'utf8')
+    expect(html).toContain('<svg')
+    expect(html).toContain('1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3')
+  })
+
+  test('backward: Hal’s 10 BTC came from the block-9 coinbase', async () => {
+    const r = await hound([
+      'trace',
+      '--db',
+      db,
+      '--from',
+      `${HAL_TX}:0`,
+      '--direction',
+      'backward',
+      '--policy',
+      'fifo',
+      '--json',
+    ])
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(
+      j.endpoints.map((e: { outputs: string[]; amount: number; reason: string }) => [e.outputs, e.amount, e.reason]),
+    ).toEqual([[[`${BLOCK9_CB}:0`], 1_000_000_000, 'coinbase']])
+  })
+
+  test('bad input: malformed seed (2), unknown txid (1), missing store (1), bad option (2)', async () => {
+    const malformed = await hound(['trace', '--db', db, '--from', 'zz:1', '--json'])
+    expect(malformed.code).toBe(2)
+    expect(JSON.parse(malformed.stdout).error.code).toBe('HOUND_ERR_INVALID_INPUT')
+    const unknown = await hound(['trace', '--db', db, '--from', `${'0'.repeat(64)}:0`, '--json'])
+    expect(unknown.code).toBe(1)
+    expect(JSON.parse(unknown.stdout).error.code).toBe('HOUND_ERR_NOT_FOUND')
+    expect(JSON.parse(unknown.stdout).error.message).toContain('graph covers heights 0..599')
+    const nostore = await hound(['trace', '--db', join(dir, 'none.duckdb'), '--from', `${HAL_TX}:0`, '--json'])
+    expect(nostore.code).toBe(1)
+    expect(JSON.parse(nostore.stdout).error.code).toBe('HOUND_ERR_NOT_SYNCED')
+    const above = await hound(['trace', '--db', db, '--from', `${HAL_TX}:0`, '--from-height', '700', '--json'])
+    expect(JSON.parse(above.stdout).error.code).toBe('HOUND_ERR_NOT_SYNCED')
+    const badOpt = await hound(['trace', '--db', db, '--from', `${HAL_TX}:0`, '--policy', 'magic'])
+    expect(badOpt.code).toBe(2)
+    const badReport = await hound(['report', join(dir, 'nb.duckdb'), '--out', join(dir, 'x')])
+    expect(badReport.code).toBe(2)
+  })
+})
