@@ -144,6 +144,19 @@ describe('rpcBlockSource against the test node (nbitcoin blocks 0-599)', () => {
     await src.close()
   })
 
+  test('a node that does not answer in time: timeout, retried, then SourceError (ETIMEDOUT)', async () => {
+    const s = await startTestRpcServer({ faults: { delayMs: 300 } })
+    try {
+      const src = rpcBlockSource({ url: s.url, timeoutMs: 40, retries: 1, ...fast })
+      const e = await caught(src.tipHeight())
+      expect(e.name).toBe('SourceError')
+      expect(e.message).toMatch(/ETIMEDOUT.*gave up after 2 attempts/)
+      await src.close()
+    } finally {
+      await s.close()
+    }
+  })
+
   test('malformed JSON → SourceError (not retried)', async () => {
     const s = await startTestRpcServer({ faults: { failFirst: 1, failWith: 'malformed' } })
     try {
