@@ -11,6 +11,7 @@ export async function loadCommands(): Promise<Register[]> {
   const modules = await Promise.all([
     // keep sorted
     import('./address.js'),
+    import('./evalTrace.js'),
     import('./ingest.js'),
     import('./report.js'),
     import('./stats.js'),
