@@ -11,7 +11,10 @@ import { sha256 } from './hash.js'
 import { sha256dInto } from './sha256dInto.js'
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-const CHARS: string[] = Array.from(ALPHABET)
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0))
+const ONE = 0x31 // '1'
+const OUT_LEN = 40
+const out = Buffer.alloc(OUT_LEN)
 /** 58^5: each limb holds five base-58 digits. */
 const LIMB = 656356768
 
@@ -51,36 +54,21 @@ export function base58checkEncode21(version: number, hash: Uint8Array, off = 0):
       carry = q
     }
   }
-  // Limbs → digits, most significant first, skipping leading zero digits of the top limb.
-  let s = ''
-  for (let i = 0; i < zeros; i++) s += '1'
-  let leading = true
-  for (let j = n - 1; j >= 0; j--) {
-    let v = limbs[j]!
-    const d4 = v % 58
-    v = (v - d4) / 58
-    const d3 = v % 58
-    v = (v - d3) / 58
-    const d2 = v % 58
-    v = (v - d2) / 58
-    const d1 = v % 58
-    const d0 = (v - d1) / 58
-    if (leading) {
-      if (d0 !== 0) leading = false
-      if (!leading) s += CHARS[d0]!
-      if (leading && d1 !== 0) leading = false
-      if (!leading) s += CHARS[d1]!
-      if (leading && d2 !== 0) leading = false
-      if (!leading) s += CHARS[d2]!
-      if (leading && d3 !== 0) leading = false
-      if (!leading) s += CHARS[d3]!
-      leading = false
-      s += CHARS[d4]!
-    } else {
-      s += CHARS[d0]! + CHARS[d1]! + CHARS[d2]! + CHARS[d3]! + CHARS[d4]!
+  // Limbs → digits, least significant first, written backwards into a scratch buffer (one native string
+  // creation instead of 34 concatenations); then drop the leading zero digits of the top limb.
+  let p = OUT_LEN
+  for (let j = 0; j < n; j++) {
+    // limbs are < 58^5 < 2^31: integer arithmetic (a double `%` would be a slow fmod call)
+    let v = limbs[j]! | 0
+    for (let k = 0; k < 5; k++) {
+      const q = (v / 58) | 0
+      out[--p] = CODES[v - q * 58]!
+      v = q
     }
   }
-  return s
+  while (p < OUT_LEN && out[p] === ONE) p++
+  for (let i = 0; i < zeros; i++) out[--p] = ONE
+  return out.toString('latin1', p, OUT_LEN)
 }
 
 /** Base58Check of arbitrary bytes (version byte included by the caller). */

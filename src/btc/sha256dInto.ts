@@ -26,22 +26,25 @@ const W = new Int32Array(64)
 const H = new Int32Array(8)
 /** Last one or two padded blocks. */
 const tail = new Uint8Array(128)
-/** First-round digest, input of the second round. */
-const mid = new Uint8Array(32)
+/** Message schedule of the constant second block of a 64-byte message (0x80, zeros, bit length 512). */
+const PAD64 = new Int32Array(64)
 
-/** Compress the 64-byte block at `src[off]` into H. */
-function compress(src: Uint8Array, off: number): void {
-  for (let i = 0; i < 16; i++) {
-    const o = off + 4 * i
-    W[i] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!
-  }
+/** Expand W[0..15] into W[16..63]. */
+function schedule(w: Int32Array): void {
   for (let i = 16; i < 64; i++) {
-    const w15 = W[i - 15]!
-    const w2 = W[i - 2]!
+    const w15 = w[i - 15]!
+    const w2 = w[i - 2]!
     const s0 = ((w15 >>> 7) | (w15 << 25)) ^ ((w15 >>> 18) | (w15 << 14)) ^ (w15 >>> 3)
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10)
-    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0
+    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0
   }
+}
+
+/**
+ * The 64 rounds over an expanded schedule `w`, added into H. Unrolled by 8 so the working variables rotate by
+ * renaming instead of eight moves per round.
+ */
+function rounds(w: Int32Array): void {
   let a = H[0]!
   let b = H[1]!
   let c = H[2]!
@@ -50,20 +53,111 @@ function compress(src: Uint8Array, off: number): void {
   let f = H[5]!
   let g = H[6]!
   let h = H[7]!
-  for (let i = 0; i < 64; i++) {
-    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))
-    const ch = (e & f) ^ (~e & g)
-    const t1 = (h + s1 + ch + K[i]! + W[i]!) | 0
-    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))
-    const maj = (a & b) ^ (a & c) ^ (b & c)
-    h = g
-    g = f
-    f = e
-    e = (d + t1) | 0
-    d = c
-    c = b
-    b = a
-    a = (t1 + s0 + maj) | 0
+  for (let i = 0; i < 64; i += 8) {
+    h =
+      (h +
+        ((((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) +
+          ((e & f) ^ (~e & g)) +
+          K[i + 0]! +
+          w[i + 0]!)) |
+      0
+    d = (d + h) | 0
+    h =
+      (h +
+        ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) +
+          ((a & b) ^ (a & c) ^ (b & c)))) |
+      0
+    g =
+      (g +
+        ((((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7))) +
+          ((d & e) ^ (~d & f)) +
+          K[i + 1]! +
+          w[i + 1]!)) |
+      0
+    c = (c + g) | 0
+    g =
+      (g +
+        ((((h >>> 2) | (h << 30)) ^ ((h >>> 13) | (h << 19)) ^ ((h >>> 22) | (h << 10))) +
+          ((h & a) ^ (h & b) ^ (a & b)))) |
+      0
+    f =
+      (f +
+        ((((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7))) +
+          ((c & d) ^ (~c & e)) +
+          K[i + 2]! +
+          w[i + 2]!)) |
+      0
+    b = (b + f) | 0
+    f =
+      (f +
+        ((((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10))) +
+          ((g & h) ^ (g & a) ^ (h & a)))) |
+      0
+    e =
+      (e +
+        ((((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7))) +
+          ((b & c) ^ (~b & d)) +
+          K[i + 3]! +
+          w[i + 3]!)) |
+      0
+    a = (a + e) | 0
+    e =
+      (e +
+        ((((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10))) +
+          ((f & g) ^ (f & h) ^ (g & h)))) |
+      0
+    d =
+      (d +
+        ((((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7))) +
+          ((a & b) ^ (~a & c)) +
+          K[i + 4]! +
+          w[i + 4]!)) |
+      0
+    h = (h + d) | 0
+    d =
+      (d +
+        ((((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10))) +
+          ((e & f) ^ (e & g) ^ (f & g)))) |
+      0
+    c =
+      (c +
+        ((((h >>> 6) | (h << 26)) ^ ((h >>> 11) | (h << 21)) ^ ((h >>> 25) | (h << 7))) +
+          ((h & a) ^ (~h & b)) +
+          K[i + 5]! +
+          w[i + 5]!)) |
+      0
+    g = (g + c) | 0
+    c =
+      (c +
+        ((((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) +
+          ((d & e) ^ (d & f) ^ (e & f)))) |
+      0
+    b =
+      (b +
+        ((((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7))) +
+          ((g & h) ^ (~g & a)) +
+          K[i + 6]! +
+          w[i + 6]!)) |
+      0
+    f = (f + b) | 0
+    b =
+      (b +
+        ((((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10))) +
+          ((c & d) ^ (c & e) ^ (d & e)))) |
+      0
+    a =
+      (a +
+        ((((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7))) +
+          ((f & g) ^ (~f & h)) +
+          K[i + 7]! +
+          w[i + 7]!)) |
+      0
+    e = (e + a) | 0
+    a =
+      (a +
+        ((((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10))) +
+          ((b & c) ^ (b & d) ^ (c & d)))) |
+      0
   }
   H[0] = (H[0]! + a) | 0
   H[1] = (H[1]! + b) | 0
@@ -75,34 +169,76 @@ function compress(src: Uint8Array, off: number): void {
   H[7] = (H[7]! + h) | 0
 }
 
-/** SHA-256 of src[start, end) in JS; digest written big-endian to out[outOff..outOff+32). */
-function sha256Js(src: Uint8Array, start: number, end: number, out: Uint8Array, outOff: number): void {
+PAD64[0] = 0x80000000 | 0
+PAD64[15] = 512
+schedule(PAD64)
+
+/** Compress the 64-byte block at `src[off]` into H. */
+function compress(src: Uint8Array, off: number): void {
+  for (let i = 0; i < 16; i++) {
+    const o = off + 4 * i
+    W[i] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!
+  }
+  schedule(W)
+  rounds(W)
+}
+
+/** SHA-256 of src[start, end) in JS, leaving the digest as 8 big-endian words in H. */
+function sha256Words(src: Uint8Array, start: number, end: number): void {
   H.set(IV)
   const len = end - start
+  if (len === 64) {
+    // merkle nodes: the padding block is constant, its schedule precomputed
+    compress(src, start)
+    rounds(PAD64)
+    return
+  }
   let p = start
   while (end - p >= 64) {
     compress(src, p)
     p += 64
   }
   const rest = end - p
+  if (rest < 56) {
+    // one final block built directly as words
+    for (let i = 0; i < 16; i++) W[i] = 0
+    for (let i = 0; i < rest; i++) W[i >> 2]! |= src[p + i]! << (24 - 8 * (i & 3))
+    W[rest >> 2]! |= 0x80 << (24 - 8 * (rest & 3))
+    W[14] = Math.floor((len * 8) / 0x100000000) | 0
+    W[15] = (len * 8) | 0
+    schedule(W)
+    rounds(W)
+    return
+  }
   for (let i = 0; i < rest; i++) tail[i] = src[p + i]!
   tail[rest] = 0x80
-  const blocks = rest < 56 ? 1 : 2
-  const last = blocks * 64
-  tail.fill(0, rest + 1, last)
-  // Message length in bits, big-endian 64-bit (inputs here are far below 2^32 bytes).
+  tail.fill(0, rest + 1, 128)
   const bits = len * 8
   const hi = Math.floor(bits / 0x100000000)
-  tail[last - 8] = hi >>> 24
-  tail[last - 7] = (hi >>> 16) & 255
-  tail[last - 6] = (hi >>> 8) & 255
-  tail[last - 5] = hi & 255
-  tail[last - 4] = (bits >>> 24) & 255
-  tail[last - 3] = (bits >>> 16) & 255
-  tail[last - 2] = (bits >>> 8) & 255
-  tail[last - 1] = bits & 255
+  tail[120] = hi >>> 24
+  tail[121] = (hi >>> 16) & 255
+  tail[122] = (hi >>> 8) & 255
+  tail[123] = hi & 255
+  tail[124] = (bits >>> 24) & 255
+  tail[125] = (bits >>> 16) & 255
+  tail[126] = (bits >>> 8) & 255
+  tail[127] = bits & 255
   compress(tail, 0)
-  if (blocks === 2) compress(tail, 64)
+  compress(tail, 64)
+}
+
+/** Second round of sha256d: hash the 32-byte digest held in H (no byte round trip). */
+function secondRound(): void {
+  for (let i = 0; i < 8; i++) W[i] = H[i]!
+  W[8] = 0x80000000 | 0
+  for (let i = 9; i < 15; i++) W[i] = 0
+  W[15] = 256
+  H.set(IV)
+  schedule(W)
+  rounds(W)
+}
+
+function writeH(out: Uint8Array, outOff: number): void {
   for (let i = 0; i < 8; i++) {
     const v = H[i]!
     const o = outOff + 4 * i
@@ -110,6 +246,14 @@ function sha256Js(src: Uint8Array, start: number, end: number, out: Uint8Array, 
     out[o + 1] = (v >>> 16) & 255
     out[o + 2] = (v >>> 8) & 255
     out[o + 3] = v & 255
+  }
+}
+
+/** Load a 32-byte big-endian digest into H. */
+function readH(src: Uint8Array): void {
+  for (let i = 0; i < 8; i++) {
+    const o = 4 * i
+    H[i] = (src[o]! << 24) | (src[o + 1]! << 16) | (src[o + 2]! << 8) | src[o + 3]!
   }
 }
 
@@ -121,16 +265,14 @@ const NATIVE_THRESHOLD = 160
  * (the order Bitcoin hashes are serialised; reverse for display).
  */
 export function sha256dInto(src: Uint8Array, start: number, end: number, out: Uint8Array, outOff: number): void {
-  if (end - start > NATIVE_THRESHOLD) {
-    const first = nativeHash('sha256', src.subarray(start, end), 'buffer')
-    sha256Js(first, 0, 32, out, outOff)
-  } else {
-    sha256Js(src, start, end, mid, 0)
-    sha256Js(mid, 0, 32, out, outOff)
-  }
+  if (end - start > NATIVE_THRESHOLD) readH(nativeHash('sha256', src.subarray(start, end), 'buffer'))
+  else sha256Words(src, start, end)
+  secondRound()
+  writeH(out, outOff)
 }
 
 /** Single SHA-256 of `src[start, end)` in JS (small inputs), written to out[outOff..]. */
 export function sha256SmallInto(src: Uint8Array, start: number, end: number, out: Uint8Array, outOff: number): void {
-  sha256Js(src, start, end, out, outOff)
+  sha256Words(src, start, end)
+  writeH(out, outOff)
 }

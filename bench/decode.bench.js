@@ -1,0 +1,139 @@
+/**
+ * Bitcoin decoding benchmark: ours vs bitcoinjs-lib doing the same work on the same bytes, side by side.
+ *
+ * Work per block: parse, txid of every transaction, address (or type) of every output.
+ * - ours:      decodeBlock (also computes wtxids and checks the merkle root) + classifyScript on every output
+ * - bitcoinjs: Block.fromBuffer + getId() per tx + address.fromOutputScript per output (errors caught)
+ * - floor:     one SHA-256 pass over the same bytes with node:crypto (hashing every byte once is the minimum)
+ *
+ * Run: npm run build && node bench/decode.bench.js [seconds-per-round, default 2]
+ * Data: ../shared/data/btc (the real mainnet blocks listed in data/README.md).
+ */
+import { hash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as bitcoin from 'bitcoinjs-lib'
+import { classifyScript } from '../dist/btc/classifyScript.js'
+import { decodeBlock } from '../dist/btc/decodeBlock.js'
+import { networks } from '../dist/btc/networks.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const data = resolve(here, '../../shared/data/btc')
+const files = [
+  'bcoin/block300025.raw',
+  'bcoin/block426884.raw',
+  'bcoin/block482683.raw',
+  'bitcoinj/block169482.dat',
+  'bitcoinj/block227835.dat',
+  'bitcoinj/block227836.dat',
+  'bitcoinj/block363703.dat',
+  'bitcoinj/block370661.dat',
+  'bitcoinj/block383616.dat',
+  'bitcoinj/block481815.dat',
+  'bitcoinj/block481829.dat',
+  'btcd/block-0000000000000000001602407ac49862a7bca9d00f7f402db20b7be2f5de59d2.blk',
+  'btcd/block-00000000000000000021868c2cefc52a480d173c849412fe81c4e5ab806f94ab.blk',
+  'bitcoin-s/block514485.raw',
+  'bitcoin-s/block514492.raw',
+]
+const blocks = files.map((f) => new Uint8Array(readFileSync(resolve(data, f))))
+const buffers = blocks.map((b) => Buffer.from(b))
+const totalBytes = blocks.reduce((s, b) => s + b.length, 0)
+const secondsPerRound = Number(process.argv[2] ?? 2)
+const main = networks.mainnet
+
+function ours() {
+  let txs = 0
+  let outs = 0
+  let addrs = 0
+  for (const b of blocks) {
+    const block = decodeBlock(b)
+    txs += block.txs.length
+    for (const tx of block.txs) {
+      for (const o of tx.outputs) {
+        outs++
+        if (classifyScript(o.script, main).address !== null) addrs++
+      }
+    }
+  }
+  return { txs, outs, addrs }
+}
+
+function bitcoinjs() {
+  let txs = 0
+  let outs = 0
+  let addrs = 0
+  for (const buf of buffers) {
+    const block = bitcoin.Block.fromBuffer(buf)
+    for (const tx of block.transactions) {
+      txs++
+      tx.getId()
+      for (const o of tx.outs) {
+        outs++
+        try {
+          bitcoin.address.fromOutputScript(o.script, bitcoin.networks.bitcoin)
+          addrs++
+        } catch {
+          // non-standard, multisig, OP_RETURN, P2PK (no address in bitcoinjs), P2TR without an ECC lib
+        }
+      }
+    }
+  }
+  return { txs, outs, addrs }
+}
+
+function sha256Floor() {
+  let n = 0
+  for (const b of blocks) n += hash('sha256', b, 'buffer')[0]
+  return { txs: 0, outs: 0, addrs: n }
+}
+
+/** Run `fn` over all blocks repeatedly for about `seconds`; returns passes per second. */
+function timeIt(fn, seconds) {
+  fn() // warm-up pass
+  let passes = 0
+  const start = process.hrtime.bigint()
+  let elapsed = 0
+  do {
+    fn()
+    passes++
+    elapsed = Number(process.hrtime.bigint() - start) / 1e9
+  } while (elapsed < seconds)
+  return passes / elapsed
+}
+
+const counts = ours()
+const refCounts = bitcoinjs()
+if (counts.txs !== refCounts.txs || counts.outs !== refCounts.outs) {
+  throw new Error(`count mismatch: ours ${JSON.stringify(counts)} vs bitcoinjs ${JSON.stringify(refCounts)}`)
+}
+
+// Interleave rounds so background load on the shared machine hits both contenders alike; keep the best round.
+const best = { ours: 0, bitcoinjs: 0, sha256: 0 }
+for (let round = 0; round < 3; round++) {
+  best.ours = Math.max(best.ours, timeIt(ours, secondsPerRound))
+  best.bitcoinjs = Math.max(best.bitcoinjs, timeIt(bitcoinjs, secondsPerRound))
+  best.sha256 = Math.max(best.sha256, timeIt(sha256Floor, secondsPerRound / 4))
+}
+
+const mb = totalBytes / 1e6
+const row = (name, passes, note) => ({
+  name,
+  'MB/s': (passes * mb).toFixed(1),
+  'tx/s': passes ? Math.round(passes * counts.txs).toLocaleString('en-US') : '-',
+  'outputs/s': passes ? Math.round(passes * counts.outs).toLocaleString('en-US') : '-',
+  note,
+})
+console.log(
+  `${files.length} real mainnet blocks, ${mb.toFixed(2)} MB, ${counts.txs.toLocaleString('en-US')} txs, ` +
+    `${counts.outs.toLocaleString('en-US')} outputs (${counts.addrs.toLocaleString('en-US')} with an address in ours, ` +
+    `${refCounts.addrs.toLocaleString('en-US')} in bitcoinjs). Node ${process.version}, best of 3 rounds of ${secondsPerRound}s.`,
+)
+console.table([
+  row('ledgerhound decodeBlock + classifyScript', best.ours, 'parse, txid+wtxid, merkle check, every address'),
+  row('bitcoinjs-lib 7.0.5', best.bitcoinjs, 'Block.fromBuffer, getId, address.fromOutputScript'),
+  { ...row('node:crypto sha256 (1 pass)', best.sha256, 'floor: hash every byte once'), 'tx/s': '-', 'outputs/s': '-' },
+])
+console.log(`ratio ours / bitcoinjs-lib: ${(best.ours / best.bitcoinjs).toFixed(1)}x`)
+console.log(`ours / sha256 floor: ${((best.ours / best.sha256) * 100).toFixed(1)}% of single-pass SHA-256 speed`)
