@@ -53,7 +53,7 @@ export function decodeGethCallTraces(raw: unknown, txHashes: readonly (string | 
         error,
         ok,
       })
-      calls.forEach((c, i) => walk(c, [...addr, i], ok))
+      for (let i = 0; i < calls.length; i++) walk(calls[i]!, [...addr, i], ok)
     }
     walk(root, [], true)
   })

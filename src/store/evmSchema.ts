@@ -9,7 +9,8 @@
  *   fees are derived from evm_txs, withdrawals). `sub_index` orders rows inside a transaction: internal
  *   calls use 1 + their depth-first position, logs 1,000,000 + log index, withdrawals their index.
  * - evm_assets: the token registry (symbol and decimals as the contract reports them; `verified` false unless
- *   a trusted list says otherwise: fake tokens that mimic real ones were used in the Bybit laundering).
+ *   a trusted list says otherwise, `impersonates` names the real asset a look-alike symbol imitates: fake
+ *   tokens that mimic real ones were used in the Bybit laundering).
  * - evm_events: decoded protocol events (DEX swaps, bridge deposits, mixer deposits/withdrawals, approvals).
  * - evm_links: derived edges between transfers (swap, bridge, mixer) with confidence and evidence.
  * - evm_pools: contracts that pool funds (DEX pairs, bridges, mixer pools) and their role.
@@ -96,6 +97,7 @@ export async function ensureEvmSchema(store: HoundStore): Promise<void> {
     ${createTable('evm_events', evmEventColumns)}
     CREATE TABLE IF NOT EXISTS evm_assets (chain VARCHAR, asset VARCHAR, symbol VARCHAR, name VARCHAR,
       decimals INTEGER, standard VARCHAR, verified BOOLEAN, decimals_source VARCHAR, PRIMARY KEY (chain, asset));
+    ALTER TABLE evm_assets ADD COLUMN IF NOT EXISTS impersonates VARCHAR;
     CREATE TABLE IF NOT EXISTS evm_links (chain_from VARCHAR, tx_from VARCHAR, sub_from BIGINT, chain_to VARCHAR,
       tx_to VARCHAR, sub_to BIGINT, kind VARCHAR, confidence DOUBLE, evidence VARCHAR);
     CREATE TABLE IF NOT EXISTS evm_pools (chain VARCHAR, address VARCHAR, role VARCHAR, protocol VARCHAR,

@@ -1,0 +1,84 @@
+/**
+ * Test-only: start a real local EVM node (Hardhat Network, `hardhat node` from the npm package, offline) on
+ * a free port in a child process, and stop it. The config lives in a temporary directory.
+ * @internal
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '../core/_testData.js'
+
+export type HardhatNode = { url: string; port: number; stop(): Promise<void>; proc: ChildProcess }
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address()
+      const p = typeof a === 'object' && a ? a.port : 0
+      s.close(() => res(p))
+    })
+    s.on('error', rej)
+  })
+}
+
+export async function startHardhat(opts: { chainId?: number; accounts?: number } = {}): Promise<HardhatNode> {
+  const dir = mkdtempSync(join(tmpdir(), 'hound-hardhat-'))
+  const cfg = join(dir, 'hardhat.config.cjs')
+  writeFileSync(
+    cfg,
+    `module.exports = { networks: { hardhat: { chainId: ${opts.chainId ?? 31337}, hardfork: 'cancun',
+      accounts: { count: ${opts.accounts ?? 20} }, mining: { auto: true } } }, paths: { cache: ${JSON.stringify(join(dir, 'cache'))}, artifacts: ${JSON.stringify(join(dir, 'artifacts'))} } }\n`,
+  )
+  const port = await freePort()
+  const proc = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/hardhat/internal/cli/cli.js'),
+      'node',
+      '--hostname',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--config',
+      cfg,
+    ],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true' },
+    },
+  )
+  let log = ''
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`hardhat node did not start: ${log}`)), 60_000)
+    const on = (b: Buffer) => {
+      log += b.toString()
+      if (log.includes('Started HTTP')) {
+        clearTimeout(timer)
+        res()
+      }
+    }
+    proc.stdout!.on('data', on)
+    proc.stderr!.on('data', on)
+    proc.on('exit', (c) => {
+      clearTimeout(timer)
+      rej(new Error(`hardhat node exited ${c}: ${log}`))
+    })
+  })
+  proc.stdout!.resume()
+  proc.stderr!.resume()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    proc,
+    stop: () =>
+      new Promise<void>((res) => {
+        if (proc.exitCode !== null) return res()
+        proc.once('exit', () => res())
+        proc.kill('SIGTERM')
+      }),
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Fetch and decode a range of blocks over JSON-RPC: blocks with transactions, receipts (one
+ * `eth_getBlockReceipts` per block when the node offers it, else one `eth_getTransactionReceipt` per
+ * transaction, batched), and internal calls by the best trace API the node offers (geth callTracer, then
+ * Parity `trace_block`, then struct logs per transaction; `none` skips internal calls).
+ * @module
+ */
+import { SourceError } from '../core/errors.js'
+import { decodeRpcBlock } from './decodeRpcBlock.js'
+import { decodeRpcReceipt } from './decodeRpcReceipt.js'
+import { decodeStructLogs } from './decodeStructLogs.js'
+import { decodeGethCallTraces, decodeParityTraces } from './decodeTraces.js'
+import { EvmRpc } from './EvmRpc.js'
+import { toHex } from './hex.js'
+import type { EvmBlock, EvmReceipt, EvmTrace, EvmTx, EvmWithdrawal } from './types.js'
+
+export type TraceMode = 'geth' | 'parity' | 'structlog' | 'none'
+
+export type BlockBundle = {
+  block: EvmBlock
+  txs: EvmTx[]
+  receipts: EvmReceipt[]
+  traces: EvmTrace[]
+  withdrawals: EvmWithdrawal[]
+}
+
+export type FetchState = { traceMode: TraceMode | 'auto'; blockReceipts: boolean | null }
+
+/** Find the trace API this node offers (probing on `probeBlock`). */
+export async function detectTraceMode(rpc: EvmRpc, probeBlock: number): Promise<TraceMode> {
+  const tag = toHex(probeBlock)
+  try {
+    await rpc.request('debug_traceBlockByNumber', [tag, { tracer: 'callTracer' }])
+    return 'geth'
+  } catch (e) {
+    if (!EvmRpc.isUnsupported(e) && !isTracerRefused(e)) throw e
+  }
+  try {
+    await rpc.request('trace_block', [tag])
+    return 'parity'
+  } catch (e) {
+    if (!EvmRpc.isUnsupported(e)) throw e
+  }
+  return 'structlog'
+}
+
+const isTracerRefused = (e: unknown) => e instanceof Error && /tracer|not supported|does not exist/i.test(e.message)
+
+export async function fetchEvmBlocks(rpc: EvmRpc, from: number, to: number, state: FetchState): Promise<BlockBundle[]> {
+  if (state.traceMode === 'auto') state.traceMode = await detectTraceMode(rpc, from)
+  const nums: number[] = []
+  for (let n = from; n <= to; n++) nums.push(n)
+  const raws = await Promise.all(nums.map((n) => rpc.request<unknown>('eth_getBlockByNumber', [toHex(n), true])))
+  const decoded = raws.map((r, i) => {
+    if (r === null)
+      throw new SourceError(`block ${nums[i]} not found on the node (above its tip?)`, { details: { block: nums[i]! } })
+    return decodeRpcBlock(r)
+  })
+  const receiptsOf = async (d: (typeof decoded)[number]): Promise<EvmReceipt[]> => {
+    if (d.txs.length === 0) return []
+    if (state.blockReceipts !== false) {
+      try {
+        const rs = await rpc.request<unknown[]>('eth_getBlockReceipts', [toHex(d.block.number)])
+        state.blockReceipts = true
+        return rs.map(decodeRpcReceipt)
+      } catch (e) {
+        if (!EvmRpc.isUnsupported(e) || state.blockReceipts === true) throw e
+        state.blockReceipts = false
+      }
+    }
+    const rs = await Promise.all(d.txs.map((t) => rpc.request<unknown>('eth_getTransactionReceipt', [t.hash])))
+    return rs.map((r, i) => {
+      if (r === null) throw new SourceError(`no receipt for ${d.txs[i]!.hash}`)
+      return decodeRpcReceipt(r)
+    })
+  }
+  const receipts = await Promise.all(decoded.map(receiptsOf))
+  const mode = state.traceMode
+  const traces = await Promise.all(
+    decoded.map(async (d, bi): Promise<EvmTrace[]> => {
+      if (mode === 'none' || d.txs.length === 0) return []
+      if (mode === 'geth') {
+        const r = await rpc.request<unknown>('debug_traceBlockByNumber', [
+          toHex(d.block.number),
+          { tracer: 'callTracer' },
+        ])
+        return decodeGethCallTraces(
+          r,
+          d.txs.map((t) => t.hash),
+        )
+      }
+      if (mode === 'parity')
+        return decodeParityTraces(await rpc.request<unknown>('trace_block', [toHex(d.block.number)]))
+      // struct logs: only transactions that ran code can have internal calls (a 21,000-gas transfer runs none)
+      const rs = receipts[bi]!
+      const out = await Promise.all(
+        d.txs.map(async (t, i) => {
+          const r = rs[i]!
+          if (r.gasUsed <= 21000n && t.to !== null) return []
+          const res = await rpc.request<{ structLogs: { op: string; depth: number; stack?: string[] }[] }>(
+            'debug_traceTransaction',
+            [t.hash, { disableStorage: true, disableMemory: true, disableStack: false }],
+          )
+          return decodeStructLogs(res.structLogs ?? [], {
+            txIndex: t.transactionIndex,
+            txHash: t.hash,
+            from: t.from,
+            to: t.to,
+            value: t.value,
+            failed: r.status === 0,
+            created: r.contractAddress,
+          })
+        }),
+      )
+      return out.flat()
+    }),
+  )
+  return decoded.map((d, i) => ({
+    block: d.block,
+    txs: d.txs,
+    receipts: receipts[i]!,
+    traces: traces[i]!,
+    withdrawals: d.withdrawals,
+  }))
+}

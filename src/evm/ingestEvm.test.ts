@@ -1,0 +1,126 @@
+/**
+ * Against a real EVM node: Hardhat Network started by the test, a laundering scenario played on it with
+ * solc-compiled contracts, ingested over JSON-RPC, traced, and every amount checked against what was sent.
+ */
+import { createPublicClient, http } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HoundStore } from '../store/HoundStore.js'
+import { loadAccountTransferSet } from '../trace/account/loadAccountTransferSet.js'
+import { traceAccounts } from '../trace/account/traceAccounts.js'
+import { type HardhatNode, startHardhat } from './_testHardhat.js'
+import { ETH, playScenario, type Scenario } from './_testScenario.js'
+import { EvmRpc } from './EvmRpc.js'
+import { ingestEvm } from './ingestEvm.js'
+
+describe('ingest evm from a live Hardhat node: laundering scenario', () => {
+  let node: HardhatNode
+  let sc: Scenario
+  let store: HoundStore
+  beforeAll(async () => {
+    node = await startHardhat()
+    sc = await playScenario(node.url)
+    store = await HoundStore.open(':memory:')
+  }, 120_000)
+  afterAll(async () => {
+    store?.close()
+    await node?.stop()
+  })
+
+  it('ingests every block, transaction and fee (EIP-1559 effective price) exactly', async () => {
+    const rpc = new EvmRpc(node.url)
+    const stats = await ingestEvm(store, rpc, {})
+    expect(stats.chain).toBe('evm-31337')
+    expect(stats.traceMode).toBe('structlog') // Hardhat offers neither callTracer nor trace_block
+    const pub = createPublicClient({ transport: http(node.url) })
+    const tip = Number(await pub.getBlockNumber())
+    expect(stats.tip).toBe(tip)
+    expect((await store.one<{ n: bigint }>('SELECT count(*) AS n FROM evm_txs'))!.n).toBe(BigInt(sc.txs.length))
+    for (const t of sc.txs) {
+      const r = await pub.getTransactionReceipt({ hash: t.hash })
+      const row = await store.one<{ fee: string; status: number; from_addr: string }>(
+        'SELECT fee, status, from_addr FROM evm_txs WHERE hash = $1',
+        [t.hash],
+      )
+      expect(row, t.label).toBeDefined()
+      expect(BigInt(row!.fee), t.label).toBe(r.gasUsed * r.effectiveGasPrice)
+      expect(row!.from_addr).toBe(r.from.toLowerCase())
+    }
+  })
+
+  it('records native, internal and token transfers as sent', async () => {
+    const q = (sql: string, p: unknown[]) =>
+      store.all<{ from_addr: string; to_addr: string; value: string; asset: string; kind: number }>(sql, p as never)
+    const a = sc.accounts
+    const k = sc.contracts
+    // fan-out: 5 × 8 ETH
+    const fan = await q("SELECT * FROM evm_transfers WHERE from_addr = $1 AND asset = 'ETH' ORDER BY to_addr", [
+      a.thief,
+    ])
+    expect(fan.map((r) => r.value)).toEqual(Array(5).fill((8n * ETH).toString()))
+    // internal: mixer pays m2 1 ETH, fresh 0.99 ETH, relayer 0.01; the bridge forwards 5 ETH to the vault
+    const internal = await q('SELECT * FROM evm_transfers WHERE kind = 1 ORDER BY block, sub_index', [])
+    expect(internal.map((r) => [r.from_addr, r.to_addr, r.value])).toEqual([
+      [k.mixer, a.m2, ETH.toString()],
+      [k.mixer, a.fresh, (ETH - sc.mixerFee).toString()],
+      [k.mixer, a.relayer, sc.mixerFee.toString()],
+      [k.bridge, a.vault, (5n * ETH).toString()],
+    ])
+    // ERC-20: swap in and out through the pair
+    const sw = await q(
+      'SELECT * FROM evm_transfers WHERE kind = 2 AND (to_addr = $1 OR from_addr = $1) AND from_addr <> $2 ORDER BY sub_index',
+      [k.pair, a.hot],
+    )
+    expect(sw.map((r) => [r.from_addr, r.to_addr, r.asset, r.value])).toEqual([
+      [a.m1, k.pair, k.toka, sc.swap.amountIn.toString()],
+      [k.pair, a.m1, k.tokb, sc.swap.amountOut.toString()],
+    ])
+    // registry: decimals as reported, the look-alike flagged
+    const assets = await store.all<{
+      asset: string
+      symbol: string
+      decimals: number
+      verified: boolean
+      impersonates: string | null
+    }>('SELECT asset, symbol, decimals, verified, impersonates FROM evm_assets ORDER BY symbol')
+    expect(assets.find((x) => x.asset === k.tokb)).toMatchObject({
+      symbol: 'TOKB',
+      decimals: 6,
+      verified: false,
+      impersonates: null,
+    })
+    expect(assets.find((x) => x.asset === k.fake)).toMatchObject({ symbol: 'ЕТН', impersonates: 'ETH' })
+    // pools from protocol events
+    const pools = await store.all<{ address: string; role: string }>(
+      'SELECT address, role FROM evm_pools ORDER BY role',
+    )
+    expect(pools).toEqual([
+      { address: k.bridge, role: 'bridge' },
+      { address: k.mixer, role: 'mixer' },
+      { address: k.pair, role: 'swap' },
+    ])
+  })
+
+  it('traces from the thief: swap output, mixer sink, bridge hop and the exchange deposit, exact (FIFO)', async () => {
+    const set = await loadAccountTransferSet(store)
+    const r = traceAccounts(set, { policy: 'fifo', seeds: [sc.accounts.thief!] })
+    const end = (address: string, asset: string, reason: string) =>
+      r.endpoints.find((e) => e.address === address && e.asset === asset && e.reason === reason)
+    const k = sc.contracts
+    const a = sc.accounts
+    expect(end(a.m1!, k.tokb, 'holding')?.amount).toBe(sc.swap.amountOut.toString())
+    expect(end(a.m2!, k.toka, 'holding')?.amount).toBe((2_000n * ETH).toString())
+    expect(end(k.mixer, 'ETH', 'mixer')?.amount).toBe((2n * ETH).toString())
+    expect(end(k.bridge, 'ETH', 'bridge')?.amount).toBe((5n * ETH).toString())
+    expect(end(a.exchange!, 'ETH', 'holding')?.amount).toBe((8n * ETH).toString())
+    expect(r.outputs.find((o) => o.to === a.m1 && o.asset === k.tokb)?.link?.kind).toBe('swap')
+    // the thief's ETH out: 5 × 8 ETH + the gas of its 7 transactions
+    const pub = createPublicClient({ transport: http(node.url) })
+    let gas = 0n
+    for (const t of sc.txs) {
+      const rc = await pub.getTransactionReceipt({ hash: t.hash })
+      if (rc.from.toLowerCase() === a.thief) gas += rc.gasUsed * rc.effectiveGasPrice
+    }
+    expect(r.taintedIn.find((x) => x.asset === 'ETH')?.amount).toBe((40n * ETH + gas).toString())
+    expect(r.fees.find((x) => x.asset === 'ETH')).toBeDefined()
+  })
+})
