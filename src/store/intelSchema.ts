@@ -39,7 +39,7 @@ export async function ensureIntelSchema(store: HoundStore): Promise<void> {
       can_write BOOLEAN, max_tlp VARCHAR, created_at TIMESTAMP, revoked_at TIMESTAMP);
     CREATE TABLE IF NOT EXISTS intel_screenings (
       address VARCHAR, canonical VARCHAR, result_hash VARCHAR, risk VARCHAR, result_json VARCHAR,
-      data_version VARCHAR, key_id VARCHAR, screened_at TIMESTAMP);
+      data_version VARCHAR, key_id VARCHAR, screened_at VARCHAR);
   `)
 }
 

@@ -1,0 +1,217 @@
+/**
+ * Screening: the answer for one address from warm state — its own labels (LabelIndex, one Map probe), and, when
+ * the address is in the loaded chain graph, its exposure (computeExposure on the tracing engine). Every result
+ * carries the data version it was computed from (intelligence version + chain tip height) and a stable hash of
+ * its substance, which `hound rescreen` compares.
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import type { LabelCategory } from '../core/model.js'
+import { labelConfidences } from '../core/model.js'
+import type { UtxoGraph } from '../graph/UtxoGraph.js'
+import { checkAddress } from '../intel/canonicalAddress.js'
+import { OFAC_SOURCE } from '../intel/importOfac.js'
+import type { IndexedLabel, LabelIndex } from '../intel/LabelIndex.js'
+import type { ServiceLabel } from '../trace/types.js'
+import { computeExposure, type Exposure, type ExposureParams } from './computeExposure.js'
+import { type RiskLevel, riskLevel } from './riskLevel.js'
+
+export type DataVersion = {
+  /** Intelligence version (bumped by every import / incident). */
+  readonly intel: number
+  /** Height of the chain tip the graph was loaded at, or null without chain data. */
+  readonly tipHeight: number | null
+  readonly chain: string | null
+}
+
+export type ScreenLabel = Pick<
+  IndexedLabel,
+  | 'labelId'
+  | 'category'
+  | 'entity'
+  | 'actor'
+  | 'source'
+  | 'confidence'
+  | 'tlp'
+  | 'validFrom'
+  | 'asset'
+  | 'reference'
+  | 'chain'
+> & { readonly incidentId: number | null; readonly amount: string | null; readonly policy: string | null }
+
+export type ScreenResult = {
+  readonly address: string
+  readonly canonical: string
+  readonly risk: RiskLevel
+  readonly reasons: readonly string[]
+  /** Categories of the address's own labels and of its exposure, most severe first. */
+  readonly categories: readonly LabelCategory[]
+  readonly sanctioned: boolean
+  readonly labels: readonly ScreenLabel[]
+  /** Null when the address is not in the loaded chain graph (or no graph is loaded). */
+  readonly exposure: Exposure | null
+  readonly policy: string
+  readonly dataVersion: DataVersion
+  /** SHA-256 over risk, categories, label ids and the exposure score (6 decimals): changes iff the answer changes. */
+  readonly resultHash: string
+}
+
+export type ScreenerOptions = {
+  readonly index: LabelIndex
+  readonly graph?: UtxoGraph | null
+  readonly tipHeight?: number | null
+  readonly chain?: string | null
+  readonly exposure?: ExposureParams
+  /** Results cached per canonical address (cleared when the screener is rebuilt). Default 100,000. */
+  readonly cacheSize?: number
+}
+
+/** Thrown-free input error for screening: the caller maps it to 400 / exit code 2. */
+export type ScreenInputError = { readonly error: string; readonly address: string }
+
+export class Screener {
+  readonly index: LabelIndex
+  readonly graph: UtxoGraph | null
+  readonly dataVersion: DataVersion
+  private readonly params: ExposureParams
+  private readonly labelCache = new Map<number, ServiceLabel | null>()
+  private readonly cache = new Map<string, ScreenResult>()
+  private readonly cacheSize: number
+
+  constructor(o: ScreenerOptions) {
+    this.index = o.index
+    this.graph = o.graph ?? null
+    this.params = o.exposure ?? {}
+    this.cacheSize = o.cacheSize ?? 100_000
+    this.dataVersion = {
+      intel: o.index.version,
+      tipHeight: o.graph ? (o.tipHeight ?? null) : null,
+      chain: o.graph ? (o.chain ?? null) : null,
+    }
+  }
+
+  /** The label the tracing engine sees for a graph address id (best label: most severe, then most trusted). */
+  labelOfAddressId = (a: number): ServiceLabel | null => {
+    let l = this.labelCache.get(a)
+    if (l !== undefined) return l
+    const s = this.graph?.names.address(a)
+    const best = s ? bestLabel(this.index.lookup(s)) : null
+    l = best ? { category: best.category, entity: best.entity } : null
+    this.labelCache.set(a, l)
+    return l
+  }
+
+  /** Screen one address. Returns an input error (not thrown) for a malformed address. */
+  screen(address: unknown): ScreenResult | ScreenInputError {
+    const chk = checkAddress(address)
+    if (!chk.ok) {
+      // An address we hold intelligence on is always accepted, even with a bad checksum (OFAC typos).
+      const s = typeof address === 'string' ? address.trim() : ''
+      if (!s || this.index.lookup(s).length === 0) return { error: chk.reason, address: String(address).slice(0, 140) }
+    }
+    const input = (address as string).trim()
+    const canonical = chk.ok ? chk.canonical : input
+    const hit = this.cache.get(canonical)
+    if (hit) return hit.address === input ? hit : { ...hit, address: input }
+    const r = this.compute(input, canonical)
+    if (this.cache.size >= this.cacheSize) this.cache.clear()
+    this.cache.set(canonical, r)
+    return r
+  }
+
+  private compute(address: string, canonical: string): ScreenResult {
+    const own = this.index.lookupCanonical(canonical)
+    let exposure: Exposure | null = null
+    if (this.graph) {
+      let a = this.graph.names.addressIndex(address)
+      if (a < 0 && canonical !== address) a = this.graph.names.addressIndex(canonical)
+      if (a >= 0) exposure = computeExposure(this.graph, [a], this.labelOfAddressId, this.params)
+    }
+    const ownCats = own.map((l) => l.category)
+    const { level, reasons } = riskLevel(ownCats, exposure)
+    const cats = new Set<LabelCategory>(ownCats)
+    if (exposure) {
+      for (const side of [exposure.incoming, exposure.outgoing]) for (const c of side.categories) cats.add(c.category)
+    }
+    const categories = [...cats].sort((x, y) => severity(y) - severity(x) || x.localeCompare(y))
+    const labels: ScreenLabel[] = own.map((l) => ({
+      labelId: l.labelId,
+      category: l.category,
+      entity: l.entity,
+      actor: l.actor,
+      source: l.source,
+      confidence: l.confidence,
+      tlp: l.tlp,
+      validFrom: l.validFrom,
+      asset: l.asset,
+      reference: l.reference,
+      chain: l.chain,
+      incidentId: l.incidentId,
+      amount: l.amount,
+      policy: l.policy,
+    }))
+    const resultHash = createHash('sha256')
+      .update(
+        JSON.stringify([
+          level,
+          categories,
+          labels.map((l) => l.labelId).sort((x, y) => x - y),
+          exposure ? exposure.score.toFixed(6) : null,
+        ]),
+      )
+      .digest('hex')
+    return {
+      address,
+      canonical,
+      risk: level,
+      reasons,
+      categories,
+      sanctioned: own.some((l) => l.category === 'sanctioned'),
+      labels,
+      exposure,
+      policy: exposure?.policy ?? this.params.policy ?? 'haircut',
+      dataVersion: this.dataVersion,
+      resultHash,
+    }
+  }
+
+  /** OFAC SDN labels of an address (for the sanctions facades). */
+  sanctionsOf(address: string): readonly IndexedLabel[] {
+    return this.index.lookup(address).filter((l) => l.category === 'sanctioned' && l.source === OFAC_SOURCE)
+  }
+}
+
+export function isScreenError(r: ScreenResult | ScreenInputError): r is ScreenInputError {
+  return 'error' in r
+}
+
+const SEVERITY: Partial<Record<LabelCategory, number>> = {
+  sanctioned: 100,
+  stolen_funds: 95,
+  hacker: 94,
+  ransomware: 90,
+  darknet: 89,
+  scam: 85,
+  mixer: 80,
+  gambling: 40,
+  otc: 39,
+}
+
+function severity(c: LabelCategory): number {
+  return SEVERITY[c] ?? 10
+}
+
+/** Most severe, then most trusted, then oldest label. */
+export function bestLabel(labels: readonly IndexedLabel[]): IndexedLabel | null {
+  let best: IndexedLabel | null = null
+  for (const l of labels) {
+    if (
+      !best ||
+      severity(l.category) > severity(best.category) ||
+      (severity(l.category) === severity(best.category) &&
+        labelConfidences.indexOf(l.confidence) < labelConfidences.indexOf(best.confidence))
+    )
+      best = l
+  }
+  return best
+}

@@ -1,0 +1,76 @@
+/**
+ * Records screening results for `hound rescreen`: (address, result hash, risk, categories, data version, key, time).
+ * The server calls `record` on the hot path (a Map write); rows are appended to the store in the background by
+ * `flush` (every second in `hound serve`), one row per address whose answer changed since it was last recorded.
+ * @module
+ */
+import { ChunkAppender } from '../store/ChunkAppender.js'
+import type { HoundStore } from '../store/HoundStore.js'
+import { ensureIntelSchema } from '../store/intelSchema.js'
+import type { ScreenResult } from './Screener.js'
+
+type Pending = {
+  address: string
+  canonical: string
+  hash: string
+  risk: string
+  summary: string
+  version: string
+  keyId: string | null
+  at: string
+}
+
+export class ScreeningRecorder {
+  private pending = new Map<string, Pending>()
+  private readonly lastHash = new Map<string, string>()
+
+  constructor(private readonly store: HoundStore) {}
+
+  record(r: ScreenResult, keyId: string | null): void {
+    if (this.lastHash.get(r.canonical) === r.resultHash) return
+    this.lastHash.set(r.canonical, r.resultHash)
+    this.pending.set(r.canonical, {
+      address: r.address,
+      canonical: r.canonical,
+      hash: r.resultHash,
+      risk: r.risk,
+      summary: JSON.stringify({ risk: r.risk, categories: r.categories, score: r.exposure?.score ?? null }),
+      version: JSON.stringify(r.dataVersion),
+      keyId,
+      at: new Date().toISOString(),
+    })
+  }
+
+  get pendingCount(): number {
+    return this.pending.size
+  }
+
+  /** Append pending rows to `intel_screenings`. */
+  async flush(): Promise<number> {
+    if (this.pending.size === 0) return 0
+    const rows = [...this.pending.values()]
+    this.pending = new Map()
+    await ensureIntelSchema(this.store)
+    await this.store.transaction(async () => {
+      const app = new ChunkAppender(
+        await this.store.appender('intel_screenings'),
+        ['str', 'str', 'str', 'str', 'str', 'str', 'str', 'str'],
+        'intel_screenings',
+      )
+      for (const p of rows) {
+        app.str(0, p.address)
+        app.str(1, p.canonical)
+        app.str(2, p.hash)
+        app.str(3, p.risk)
+        app.str(4, p.summary)
+        app.str(5, p.version)
+        if (p.keyId === null) app.null(6)
+        else app.str(6, p.keyId)
+        app.str(7, p.at)
+        app.endRow()
+      }
+      app.close()
+    })
+    return rows.length
+  }
+}

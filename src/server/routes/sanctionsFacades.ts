@@ -1,0 +1,115 @@
+/**
+ * Drop-in facades of the free sanctions-screening APIs (sharing.md §5), backed by the OFAC import, so an exchange
+ * switches by changing the base URL:
+ * - `GET /api/v1/address/{address}` — Chainalysis Sanctions API shape: 200 `{"identifications":[{category, name,
+ *   description, url}]}`, `[]` when not sanctioned. Needs a key (`X-API-Key`), like the original.
+ * - `POST /public/v1/sanctions/screening` — TRM Labs shape: body `[{"address"}…]`, 201 `[{"address",
+ *   "isSanctioned"}…]` in request order. Key optional (Basic auth), anonymous calls at a low rate, like the original.
+ * @module
+ */
+
+import { checkAddress } from '../../intel/canonicalAddress.js'
+import { isScreenError } from '../../risk/Screener.js'
+import { authenticate } from '../auth.js'
+import { apiError, type RouteModule } from '../context.js'
+import { readJsonBody } from '../readJsonBody.js'
+
+export const sanctionsFacades: RouteModule = {
+  name: 'sanctions-facades',
+  register(app, ctx) {
+    app.get('/api/v1/address/:address', authenticate(ctx, 'required'), (c) => {
+      const address = c.req.param('address')
+      const r = ctx.screener.screen(address)
+      if (isScreenError(r)) return apiError(c, 400, 'invalid_address', `invalid address: ${r.error}`)
+      ctx.onScreened?.(r, c.get('apiKey')?.keyId ?? null)
+      const identifications = ctx.screener.sanctionsOf(r.canonical).map((l) => ({
+        category: 'sanctions',
+        name: `SANCTIONS: OFAC SDN ${l.entity} ${l.validFrom ?? ''} ${l.address}`.replace(/\s+/g, ' '),
+        description:
+          `${l.entity} was added to OFAC's SDN List${l.validFrom ? ` on ${l.validFrom}` : ''}. ${l.note ?? ''}`.trim(),
+        url: l.reference ?? 'https://sanctionssearch.ofac.treas.gov/',
+      }))
+      return c.json({ identifications })
+    })
+
+    app.post('/public/v1/sanctions/screening', authenticate(ctx, 'optional'), async (c) => {
+      const body = await readJsonBody(c)
+      if (!body.ok) return body.res
+      const items = body.value
+      if (!Array.isArray(items)) return apiError(c, 400, 'bad_request', 'body must be a JSON array of {"address": "…"}')
+      if (items.length === 0) return apiError(c, 400, 'bad_request', 'body must list at least one address')
+      if (items.length > ctx.limits.maxBatch) {
+        return apiError(c, 400, 'batch_too_large', `at most ${ctx.limits.maxBatch} addresses per request`)
+      }
+      const out: { address: string; isSanctioned: boolean }[] = []
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i] as { address?: unknown } | null
+        const a = it && typeof it === 'object' ? it.address : undefined
+        if (typeof a !== 'string') return apiError(c, 400, 'bad_request', `item ${i}: expected {"address": "<string>"}`)
+        const chk = checkAddress(a)
+        const known = ctx.screener.index.lookup(a).length > 0
+        if (!chk.ok && !known) return apiError(c, 400, 'invalid_address', `item ${i}: invalid address: ${chk.reason}`)
+        out.push({ address: a, isSanctioned: ctx.screener.sanctionsOf(a).length > 0 })
+      }
+      return c.json(out, 201)
+    })
+  },
+  openapi: {
+    '/api/v1/address/{address}': {
+      get: {
+        summary: 'Chainalysis-compatible sanctions check of one address (OFAC SDN)',
+        security: [{ apiKey: [] }],
+        parameters: [{ name: 'address', in: 'path', required: true, schema: { type: 'string', maxLength: 128 } }],
+        responses: {
+          '200': {
+            description: 'identifications (empty when not sanctioned)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ChainalysisResponse' } } },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '401': { $ref: '#/components/responses/Error' },
+          '403': { $ref: '#/components/responses/Error' },
+          '429': { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+    '/public/v1/sanctions/screening': {
+      post: {
+        summary: 'TRM-compatible batch sanctions check (OFAC SDN)',
+        security: [{}, { basic: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 1000,
+                items: { type: 'object', required: ['address'], properties: { address: { type: 'string' } } },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'one entry per request item, in order',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { address: { type: 'string' }, isSanctioned: { type: 'boolean' } },
+                  },
+                },
+              },
+            },
+          },
+          '400': { $ref: '#/components/responses/Error' },
+          '403': { $ref: '#/components/responses/Error' },
+          '413': { $ref: '#/components/responses/Error' },
+          '429': { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
+  },
+}
