@@ -226,6 +226,8 @@ const bigChain = []
 // The chain must link from height 0: prepend nothing; rpc source checks links only between yielded blocks.
 await rpcCase('60 blocks of 996 kB', bigChain, [
   [1, 1],
+  [1, 3],
+  [2, 3],
   [8, 3],
 ])
 console.table(rows)

@@ -7,8 +7,7 @@ import { UsageError } from '../core/errors.js'
 import type { BtcBlockSource } from '../ingest/types.js'
 import { getNetwork } from './networks.js'
 import { readBlkDir } from './readBlkDir.js'
-import { rpcBlockSource } from './rpcBlockSource.js'
-import type { RpcClientOptions } from './rpcClient.js'
+import { type RpcBlockSourceOptions, rpcBlockSource } from './rpcBlockSource.js'
 import type { BtcNetworkName } from './types.js'
 
 export type OpenBlockSourceOptions = {
@@ -23,7 +22,7 @@ export type OpenBlockSourceOptions = {
   /** Height of the first block when files do not start at genesis and BIP34 cannot tell (`--start-height`). */
   readonly startHeight?: number | undefined
   /** RPC tuning (tests, slow nodes). */
-  readonly rpcOptions?: Omit<RpcClientOptions, 'url' | 'cookieFile'> & { batchSize?: number; inFlight?: number }
+  readonly rpcOptions?: Omit<RpcBlockSourceOptions, 'url' | 'cookieFile' | 'network'> | undefined
 }
 
 /** A block source that can also tell which network it serves. */

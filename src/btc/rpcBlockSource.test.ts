@@ -86,6 +86,17 @@ describe('rpcBlockSource against the test node (nbitcoin blocks 0-599)', () => {
     }
   })
 
+  test('batches shrink to maxBatchBytes once blocks are seen to be large', async () => {
+    const src = rpcBlockSource({ url: server.url, batchSize: 4, inFlight: 1, maxBatchBytes: 600, ...fast })
+    server.log.length = 0
+    const blocks = await collect(src.blocks({ fromHeight: 0, toHeight: 9 }))
+    expect(blocks.map((b) => b.height)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    // Blocks 0-3 average 232 bytes, so 600 bytes hold 2 blocks per batch from then on.
+    const sizes = server.log.filter((r) => r.methods[0] === 'getblockhash').map((r) => r.methods.length)
+    expect(sizes).toEqual([4, 2, 2, 2])
+    await src.close()
+  })
+
   test('wrong password → RpcAuthError, without the password in message or details', async () => {
     const url = server.url.replace(encodeURIComponent(server.password), 'hunter2wrong')
     const src = rpcBlockSource({ url, ...fast })

@@ -12,8 +12,13 @@ import { RpcClient, type RpcClientOptions } from './rpcClient.js'
 import type { BtcNetworkName } from './types.js'
 
 export type RpcBlockSourceOptions = RpcClientOptions & {
-  /** Blocks per batch request (default 8). */
+  /** Most blocks per batch request (default 8). */
   readonly batchSize?: number | undefined
+  /**
+   * Target raw bytes per batch (default 8 MiB, i.e. ~16 MB of JSON): once blocks are seen to be large, batches
+   * shrink (down to 1 block) so that `inFlight` batches of full blocks do not hold hundreds of MB at once.
+   */
+  readonly maxBatchBytes?: number | undefined
   /** Batches in flight at once (default 3). */
   readonly inFlight?: number | undefined
   /** Expected network: `blocks()` first checks `getblockchaininfo.chain` and fails with a SourceError on mismatch. */
@@ -37,6 +42,9 @@ export class RpcBlockSource implements BtcBlockSource {
   readonly client: RpcClient
   private readonly batchSize: number
   private readonly inFlight: number
+  private readonly maxBatchBytes: number
+  /** Mean size of the blocks of the last batch received (0 before any). */
+  private recentBlockSize = 0
   private readonly expectNetwork: BtcNetworkName | undefined
   private networkChecked = false
 
@@ -45,6 +53,7 @@ export class RpcBlockSource implements BtcBlockSource {
     this.client = new RpcClient({ ...opts, maxSockets: opts.maxSockets ?? (opts.inFlight ?? 3) + 1 })
     this.batchSize = Math.max(1, opts.batchSize ?? 8)
     this.inFlight = Math.max(1, opts.inFlight ?? 3)
+    this.maxBatchBytes = Math.max(1, opts.maxBatchBytes ?? 8 * 1024 * 1024)
   }
 
   describe(): string {
@@ -97,7 +106,10 @@ export class RpcBlockSource implements BtcBlockSource {
     let next = Math.max(0, opts.fromHeight)
     const fill = (): void => {
       while (pending.length < this.inFlight && next <= to) {
-        const end = Math.min(to, next + this.batchSize - 1)
+        const size = this.recentBlockSize
+        const n =
+          size > 0 ? Math.max(1, Math.min(this.batchSize, Math.floor(this.maxBatchBytes / size))) : this.batchSize
+        const end = Math.min(to, next + n - 1)
         const p = this.fetchBatch(next, end, signal)
         p.catch(() => {}) // surfaced in order when awaited
         pending.push(p)
@@ -145,6 +157,9 @@ export class RpcBlockSource implements BtcBlockSource {
       signal,
     )
     const origin = { kind: 'rpc', url: this.client.displayUrl } as const
+    let total = 0
+    for (const hex of hexes) total += typeof hex === 'string' ? hex.length / 2 : 0
+    this.recentBlockSize = total / hexes.length
     return hexes.map((hex, i) => {
       const height = heights[i]!
       const hash = (hashes as string[])[i]!
