@@ -19,8 +19,14 @@ export class ByteReader {
   /** Offset of `bytes[0]` inside the file named by `where` (added to offsets in error messages). */
   readonly base: number
 
+  /** `bytes.buffer` / `bytes.byteOffset`, for building views without `subarray` (about 2x cheaper). */
+  private readonly ab: ArrayBufferLike
+  private readonly abOffset: number
+
   constructor(bytes: Uint8Array, pos: number, where: string, base: number) {
     this.bytes = bytes
+    this.ab = bytes.buffer
+    this.abOffset = bytes.byteOffset
     this.pos = pos
     this.where = where
     this.base = base
@@ -107,12 +113,12 @@ export class ByteReader {
     return hi * 0x100000000 + lo
   }
 
-  /** A view (no copy) of the next `n` bytes. */
+  /** A view (no copy) of the next `n` bytes: a plain Uint8Array over the same memory, even when `bytes` is a Buffer. */
   view(n: number, what: string): Uint8Array {
     const p = this.pos
     if (p + n > this.bytes.length) this.need(n, what)
     this.pos = p + n
-    return this.bytes.subarray(p, p + n)
+    return new Uint8Array(this.ab, this.abOffset + p, n)
   }
 
   /** A count that must fit in the rest of the buffer at `minItemSize` bytes per item (guards huge allocations). */
