@@ -26,7 +26,15 @@ export const ETH = 10n ** 18n
 export type Scenario = {
   chainId: number
   accounts: Record<string, Address>
-  contracts: Record<string, Address>
+  contracts: {
+    toka: Address
+    tokb: Address
+    fake: Address
+    pair: Address
+    router: Address
+    mixer: Address
+    bridge: Address
+  }
   /** Every transaction sent, in order, with its label. */
   txs: { label: string; hash: Hex }[]
   swap: { amountIn: bigint; amountOut: bigint }

@@ -219,12 +219,10 @@ export async function writeEvmBatch(
     }
     wb.close()
     const wt = new ChunkAppender(await store.appender('evm_txs'), kindsOf(evmTxColumns), 'evm_txs')
-    let txs = 0
     for (const b of bundles) {
       const rcpt = new Map(b.receipts.map((r) => [r.transactionHash, r]))
       for (const t of b.txs) {
         const r = rcpt.get(t.hash)
-        txs++
         wt.str(0, chain)
         wt.i64(1, t.blockNumber)
         wt.i32(2, t.transactionIndex)
