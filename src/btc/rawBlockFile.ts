@@ -12,7 +12,8 @@ import { fromHex } from './hash.js'
 import { networkByMagic } from './networks.js'
 import { MAX_BLOCK_SIZE } from './readBlkFile.js'
 
-export type BlockFileKind = 'framed' | 'hex' | 'raw'
+/** `framed-xor`: a blk file obfuscated with the `xor.dat` key given to detectBlockFileKind. */
+export type BlockFileKind = 'framed' | 'framed-xor' | 'hex' | 'raw'
 
 /** Largest single-block file read whole (hex of many blocks, one per line, included). */
 export const MAX_RAW_FILE_SIZE = 64 * 1024 * 1024
@@ -27,13 +28,18 @@ export type RawFileBlock = {
 const isHexOrSpace = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46) || c === 0x20 || (c >= 9 && c <= 13)
 
-/** Decide what `file` holds by its first bytes (up to 4 KiB). */
-export async function detectBlockFileKind(file: string): Promise<BlockFileKind> {
+/**
+ * Decide what `file` holds by its first bytes (up to 4 KiB). With `xorKey` (the `xor.dat` beside the file), a
+ * file whose first bytes become a magic once de-obfuscated is `framed-xor`.
+ */
+export async function detectBlockFileKind(file: string, xorKey?: Uint8Array | null): Promise<BlockFileKind> {
   const fh = await open(file, 'r')
   try {
     const buf = new Uint8Array(4096)
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
     const head = buf.subarray(0, bytesRead)
+    // The key first: a key starting with 4 zero bytes leaves the magic readable but not the rest.
+    if (bytesRead >= 4 && xorKey && networkByMagic(head.slice(0, 4).map((b, i) => b ^ xorKey[i]!))) return 'framed-xor'
     if (bytesRead >= 4 && networkByMagic(head)) return 'framed'
     let start = 0
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3 // UTF-8 BOM

@@ -231,6 +231,35 @@ describe('readBlkDir: ordering', () => {
     await expectError(readBlkDir([dir]).index(), 'DecodeError')
   })
 
+  test('xor.dat with large blocks (small header reads between them)', async () => {
+    const dir = tmp()
+    const a = new Uint8Array(readFileSync(dataPath('btc/bcoin/block300025.raw')))
+    const b = new Uint8Array(readFileSync(dataPath('btc/bcoin/block426884.raw')))
+    const key = Uint8Array.of(0x5a, 1, 2, 3, 4, 5, 6, 0xff)
+    writeFileSync(join(dir, 'xor.dat'), key)
+    const data = Buffer.concat([frame([a, b, a, allBlocks[0]!]), new Uint8Array(333)])
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! ^ key[i % 8]!
+    writeFileSync(join(dir, 'blk00000.dat'), data)
+    const src = readBlkDir([dir])
+    const blocks = await collect(src.blocks({ fromHeight: 0 }))
+    // Genesis is present, so the chain is genesis alone; both big blocks are stale (one copy duplicated).
+    expect(blocks.map((x) => x.hash)).toEqual([networks.mainnet.genesisHash])
+    expect(src.stats()).toMatchObject({ staleBlocks: 2, duplicateBlocks: 1, paddingBytes: 333, blocksIndexed: 4 })
+    const only = readBlkDir([join(dir, 'blk00000.dat')], { network: 'mainnet' })
+    expect((await only.index()).tipHeight).toBe(0)
+    // Without genesis: the first block without parent (300025, BIP34) starts the chain.
+    const d2 = tmp()
+    writeFileSync(join(d2, 'xor.dat'), key)
+    const data2 = Buffer.from(frame([b, a]))
+    for (let i = 0; i < data2.length; i++) data2[i] = data2[i]! ^ key[i % 8]!
+    writeFileSync(join(d2, 'blk00000.dat'), data2)
+    const s2 = readBlkDir([d2])
+    const got = await collect(s2.blocks({ fromHeight: 0 }))
+    expect(got.map((x) => x.height)).toEqual([426884])
+    expect(Buffer.compare(got[0]!.bytes, b)).toBe(0)
+    expect(s2.stats().staleBlocks).toBe(1)
+  })
+
   test('network from magic; a given network that does not match is a DecodeError', async () => {
     const dir = tmp()
     writeFileSync(join(dir, 'blk00000.dat'), frame(allBlocks.slice(0, 5), networks.regtest.magic))

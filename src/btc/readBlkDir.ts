@@ -280,8 +280,10 @@ export class BlkDirSource implements BtcBlockSource {
         const xorKey = await keyFor(dir)
         for (const f of files) out.push({ path: f, kind: 'framed', xorKey, memory: null })
       } else {
-        const kind = await detectBlockFileKind(p)
-        const xorKey = kind === 'framed' ? await keyFor(dirname(p)) : null
+        const key = await keyFor(dirname(p))
+        const detected = await detectBlockFileKind(p, key)
+        const kind = detected === 'framed-xor' ? 'framed' : detected
+        const xorKey = detected === 'framed-xor' ? key : null
         out.push({ path: p, kind, xorKey, memory: null })
       }
     }

@@ -88,10 +88,14 @@ class WindowReader {
     private readonly key: Uint8Array | null,
   ) {}
 
-  /** Bytes [pos, pos+len) (len ≤ WINDOW, within the file); the view is valid until the next call. */
-  async at(pos: number, len: number): Promise<Uint8Array> {
+  /**
+   * Bytes [pos, pos+len) (len ≤ WINDOW, within the file); the view is valid until the next call. On a miss,
+   * `readSize` bytes are read (at least `len`): a full window while blocks are small (many headers per read),
+   * little when they are large (one header per read; no point reading 64 KiB of a 2 MB block).
+   */
+  async at(pos: number, len: number, readSize = WINDOW): Promise<Uint8Array> {
     if (pos < this.start || pos + len > this.end) {
-      const want = Math.min(WINDOW, this.size - pos)
+      const want = Math.min(Math.max(len, readSize), WINDOW, this.size - pos)
       const { bytesRead } = await this.fh.read(this.buf, 0, want, pos)
       xorAt(this.buf.subarray(0, bytesRead), pos, this.key)
       this.start = pos
@@ -127,11 +131,12 @@ export async function indexBlkFile(
     let records = 0
     let paddingBytes = 0
     let pos = 0
+    let readSize = WINDOW
     const fail = (offset: number, what: string): never => {
       throw new DecodeError(`${what} in ${file} at offset ${offset}`, { details: { file, offset } })
     }
     while (pos < size) {
-      const first = (await r.at(pos, 1))[0]
+      const first = (await r.at(pos, 1, readSize))[0]
       if (first === 0) {
         // Zero padding: skip the run of zeros (normally up to the end of the file).
         let q = pos
@@ -150,7 +155,7 @@ export async function indexBlkFile(
         continue
       }
       if (size - pos < 8) fail(pos, `truncated record frame (${size - pos} bytes before end of file)`)
-      const frame = await r.at(pos, 8)
+      const frame = await r.at(pos, 8, readSize)
       const found = networkByMagic(frame)
       if (!found || (network && found !== network)) {
         const expected = network ? ` (expected ${toHex(network.magic)} for ${network.name})` : ''
@@ -164,8 +169,9 @@ export async function indexBlkFile(
       if (pos + 8 + length > size) {
         fail(pos, `file cut mid-block: record declares ${length} bytes, only ${size - pos - 8} remain`)
       }
-      onRecord(await r.at(pos + 8, HEADER_SIZE), pos + 8, length)
+      onRecord(await r.at(pos + 8, HEADER_SIZE, readSize), pos + 8, length)
       records++
+      readSize = length > 16 * 1024 ? 4096 : WINDOW
       pos += 8 + length
     }
     return { file, size, records, paddingBytes, network }
