@@ -6,7 +6,7 @@
  * - bitcoinjs: Block.fromBuffer + getId() per tx + address.fromOutputScript per output (errors caught)
  * - floor:     one SHA-256 pass over the same bytes with node:crypto (hashing every byte once is the minimum)
  *
- * Run: npm run build && node bench/decode.bench.js [seconds-per-round, default 2]
+ * Run: npm run build && node bench/decode.bench.js [seconds-per-round, default 1.5] [rounds, default 5]
  * Data: ../shared/data/btc (the real mainnet blocks listed in data/README.md).
  */
 import { hash } from 'node:crypto'
@@ -40,7 +40,8 @@ const files = [
 const blocks = files.map((f) => new Uint8Array(readFileSync(resolve(data, f))))
 const buffers = blocks.map((b) => Buffer.from(b))
 const totalBytes = blocks.reduce((s, b) => s + b.length, 0)
-const secondsPerRound = Number(process.argv[2] ?? 2)
+const secondsPerRound = Number(process.argv[2] ?? 1.5)
+const nRounds = Number(process.argv[3] ?? 5)
 const main = networks.mainnet
 
 function ours() {
@@ -111,7 +112,7 @@ if (counts.txs !== refCounts.txs || counts.outs !== refCounts.outs) {
 
 // Interleave rounds so background load on the shared machine hits both contenders alike; keep the best round.
 const best = { ours: 0, bitcoinjs: 0, sha256: 0 }
-for (let round = 0; round < 3; round++) {
+for (let round = 0; round < nRounds; round++) {
   best.ours = Math.max(best.ours, timeIt(ours, secondsPerRound))
   best.bitcoinjs = Math.max(best.bitcoinjs, timeIt(bitcoinjs, secondsPerRound))
   best.sha256 = Math.max(best.sha256, timeIt(sha256Floor, secondsPerRound / 4))
@@ -128,7 +129,7 @@ const row = (name, passes, note) => ({
 console.log(
   `${files.length} real mainnet blocks, ${mb.toFixed(2)} MB, ${counts.txs.toLocaleString('en-US')} txs, ` +
     `${counts.outs.toLocaleString('en-US')} outputs (${counts.addrs.toLocaleString('en-US')} with an address in ours, ` +
-    `${refCounts.addrs.toLocaleString('en-US')} in bitcoinjs). Node ${process.version}, best of 3 rounds of ${secondsPerRound}s.`,
+    `${refCounts.addrs.toLocaleString('en-US')} in bitcoinjs). Node ${process.version}, best of ${nRounds} interleaved rounds of ${secondsPerRound}s.`,
 )
 console.table([
   row('ledgerhound decodeBlock + classifyScript', best.ours, 'parse, txid+wtxid, merkle check, every address'),
