@@ -372,6 +372,16 @@ describe('readBlkDir: errors name file and offset, before anything is yielded', 
     const e2 = await expectError(readBlkDir([dir]).index(), 'DecodeError')
     expect(e2.message).toMatch(/implausible block length 2147483647/)
 
+    // A blk file given by path that holds only padding: no blocks, padding counted.
+    writeFileSync(join(dir, 'blk00000.dat'), new Uint8Array(1000))
+    const padded = readBlkDir([join(dir, 'blk00000.dat')])
+    expect((await padded.index()).tipHeight).toBe(-1)
+    expect(padded.stats().paddingBytes).toBe(1000)
+    expect(await collect(padded.blocks({ fromHeight: 0 }))).toEqual([])
+    // The same bytes under another name are not a block.
+    writeFileSync(join(dir, 'zeros.bin'), new Uint8Array(1000))
+    await expectError(readBlkDir([join(dir, 'zeros.bin')]).index(), 'DecodeError')
+
     const empty = tmp()
     await expectError(readBlkDir([empty]).index(), 'UsageError')
     await expectError(readBlkDir([join(empty, 'missing.dat')]).index(), 'UsageError')

@@ -6,7 +6,7 @@
  * @module
  */
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { SourceError, UsageError } from '../core/errors.js'
 import type { BlockSourceStats, BtcBlockSource, RawBlock } from '../ingest/types.js'
 import { type BtcNetwork, getNetwork, networks } from './networks.js'
@@ -281,7 +281,9 @@ export class BlkDirSource implements BtcBlockSource {
         for (const f of files) out.push({ path: f, kind: 'framed', xorKey, memory: null })
       } else {
         const key = await keyFor(dirname(p))
-        const detected = await detectBlockFileKind(p, key)
+        let detected = await detectBlockFileKind(p, key)
+        // A file named blk<N>.dat is a blk file even when it starts with padding (or garbage: then wrong magic).
+        if (detected === 'raw' && blkName.test(basename(p))) detected = key ? 'framed-xor' : 'framed'
         const kind = detected === 'framed-xor' ? 'framed' : detected
         const xorKey = detected === 'framed-xor' ? key : null
         out.push({ path: p, kind, xorKey, memory: null })
