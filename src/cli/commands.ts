@@ -11,9 +11,18 @@ export async function loadCommands(): Promise<Register[]> {
   const modules = await Promise.all([
     // keep sorted
     import('./address.js'),
+    import('./cluster.js'),
+    import('./evalClustering.js'),
     import('./evalTrace.js'),
+    import('./incident.js'),
     import('./ingest.js'),
+    import('./ingestEvm.js'),
+    import('./intel.js'),
+    import('./keys.js'),
     import('./report.js'),
+    import('./rescreen.js'),
+    import('./screen.js'),
+    import('./serve.js'),
     import('./stats.js'),
     import('./trace.js'),
     import('./tx.js'),

@@ -1,0 +1,93 @@
+/**
+ * End-to-end: the real CLI (dist/cli/main.js) ingesting from a live Hardhat node and importing an explorer
+ * CSV; JSON summaries, exit codes for bad usage.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createWalletClient, http } from 'viem'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { repoRoot } from '../core/_testData.js'
+import { type HardhatNode, startHardhat } from '../evm/_testHardhat.js'
+import { HoundStore } from '../store/HoundStore.js'
+
+const main = join(repoRoot, 'dist/cli/main.js')
+type Run = { code: number; stdout: string; stderr: string }
+function hound(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [main, ...args])
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d) => {
+      stdout += d
+    })
+    p.stderr.on('data', (d) => {
+      stderr += d
+    })
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
+}
+
+describe('hound ingest evm / ingest transfers', () => {
+  let node: HardhatNode
+  const dir = mkdtempSync(join(tmpdir(), 'hound-cli-evm-'))
+  beforeAll(async () => {
+    node = await startHardhat()
+    const w = createWalletClient({ transport: http(node.url) })
+    const [a, b, c] = await w.getAddresses()
+    await w.sendTransaction({ account: a!, to: b!, value: 10n ** 18n, chain: null })
+    await w.sendTransaction({ account: b!, to: c!, value: 5n * 10n ** 17n, chain: null })
+  }, 120_000)
+  afterAll(async () => {
+    await node?.stop()
+  })
+
+  test('ingest evm --rpc … --json: blocks, txs and transfers; a second run resumes with nothing to do', async () => {
+    const db = join(dir, 'a.duckdb')
+    const r = await hound(['--db', db, 'ingest', 'evm', '--rpc', node.url, '--json', '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+    const s = JSON.parse(r.stdout)
+    expect(s).toMatchObject({ chain: 'evm-31337', chainId: 31337, blocks: 3, txs: 2, transfers: 2, tip: 2, reorgs: 0 })
+    const again = JSON.parse(
+      (await hound(['--db', db, 'ingest', 'evm', '--rpc', node.url, '--json', '--quiet'])).stdout,
+    )
+    expect(again).toMatchObject({ blocks: 0, tip: 2 })
+    const store = await HoundStore.open(db, { readOnly: true })
+    const v = await store.all<{ value: string }>('SELECT value FROM evm_transfers ORDER BY block')
+    store.close()
+    expect(v.map((x) => x.value)).toEqual(['1000000000000000000', '500000000000000000'])
+  })
+
+  test('ingest transfers <csv> --json imports the documented header exactly', async () => {
+    const csv = join(dir, 't.csv')
+    writeFileSync(
+      csv,
+      'chain,tx_hash,block,time,from,to,asset,amount\n' +
+        `ethereum,0x${'a'.repeat(64)},100,2025-02-21T14:29:47Z,0x${'1'.repeat(40)},0x${'2'.repeat(40)},ETH,10000.5\n` +
+        `1,0x${'b'.repeat(64)},101,2025-02-21T14:30:00Z,0x${'2'.repeat(40)},0x${'3'.repeat(40)},0x${'c'.repeat(40)},0.000001\n`,
+    )
+    const db = join(dir, 'b.duckdb')
+    const r = await hound(['--db', db, 'ingest', 'transfers', csv, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ rows: 2, txs: 2, chains: ['evm-1'], format: 'documented' })
+    const store = await HoundStore.open(db, { readOnly: true })
+    const v = await store.all<{ value: string; time: bigint }>('SELECT value, time FROM evm_transfers ORDER BY block')
+    store.close()
+    expect(v).toEqual([
+      { value: '10000500000000000000000', time: 1740148187n },
+      { value: '1000000000000', time: 1740148200n },
+    ])
+  })
+
+  test('usage errors exit 2 with a stable code', async () => {
+    const r = await hound(['ingest', 'evm', '--rpc', 'ftp://x', '--json'])
+    expect(r.code).toBe(2)
+    expect(JSON.parse(r.stdout).error.code).toBe('HOUND_ERR_USAGE')
+    const csv = join(dir, 'bad.csv')
+    writeFileSync(csv, 'a,b,c\n1,2,3\n')
+    const b = await hound(['--db', join(dir, 'c.duckdb'), 'ingest', 'transfers', csv, '--json'])
+    expect(b.code).toBe(2)
+    expect(JSON.parse(b.stdout).error.code).toBe('HOUND_ERR_INVALID_INPUT')
+  })
+})
