@@ -47,7 +47,7 @@ export type Endpoint = {
 export type PolicyResult = {
   policy: PolicyName
   direction: Direction
-  /** Σ seeded value (satoshi). */
+  /** Σ seeded value (satoshi); forward, a seed downstream of another seed counts only the value it claimed. */
   taintedIn: number
   outputs: TracedOutput[]
   endpoints: Endpoint[]

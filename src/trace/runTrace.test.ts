@@ -223,9 +223,11 @@ describe('multi-hop properties on random chains', () => {
 
   test('conservation over a whole trace: Σ endpoint amounts + Σ fees = Σ seeded value (all but poison)', () => {
     fc.assert(
-      fc.property(arbChainPlan, fc.integer({ min: 1, max: 12 }), (plan, hops) => {
+      fc.property(arbChainPlan, fc.integer({ min: 1, max: 12 }), fc.nat(), (plan, hops, extra) => {
         const g2 = buildUtxoGraph(chainFromPlan(plan))
-        const r = runTrace(g2, { seeds: seedsOf(g2), policy: 'all', maxHops: hops }) as MultiTrace
+        // a second seed (a whole transaction, labelled apart) that may lie downstream of the first
+        const second = `${g2.names.txid(extra % g2.txCount)}@two`
+        const r = runTrace(g2, { seeds: [...seedsOf(g2), second], policy: 'all', maxHops: hops }) as MultiTrace
         for (const p of r.policies) {
           if (p.policy === 'poison') continue
           expect(p.stats.endpointAmount + p.fees.total).toBe(p.taintedIn)
@@ -288,5 +290,32 @@ describe('multi-hop properties on random chains', () => {
       }),
       { numRuns: 100 },
     )
+  })
+})
+
+describe('overlapping seeds', () => {
+  test('an address seed whose outputs include the thief’s own change: upstream claims first, conservation holds', () => {
+    const g4 = buildUtxoGraph([
+      { name: 'v', coinbase: true, outputs: [{ address: 'VIC', value: 1000 }] },
+      { name: 'steal', inputs: ['v:0'], outputs: [{ address: 'THIEF', value: 990 }] },
+      { name: 'c', coinbase: true, outputs: [{ address: 'THIEF', value: 500 }] },
+      {
+        name: 'spend',
+        inputs: ['steal:0', 'c:0'],
+        outputs: [
+          { address: 'OUT', value: 700 },
+          { address: 'THIEF', value: 780 },
+        ],
+      },
+      { name: 'later', inputs: ['spend:1'], outputs: [{ address: 'EX', value: 770 }] },
+    ])
+    for (const policy of ['haircut', 'fifo', 'lifo', 'tiho'] as const) {
+      const r = runTrace(g4, { seeds: ['THIEF@t'], policy }) as SingleTrace
+      // THIEF received 990 + 500 (independent) + 780 (change of spend, downstream of the first two)
+      expect(r.seeds[0]!.outputs).toBe(3)
+      expect(r.taintedIn).toBe(990 + 500)
+      expect(r.stats.endpointAmount + r.fees.total).toBe(r.taintedIn)
+      expect(r.endpoints.find((e) => e.address === 'EX')!.amount).toBe(770)
+    }
   })
 })

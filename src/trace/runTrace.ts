@@ -131,7 +131,7 @@ export function runTrace(g: UtxoGraph, o: TraceOptions): TraceResult {
     buildPolicyResult(g, run, {
       labels: res.labels,
       direction,
-      taintedIn,
+      taintedIn: direction === 'forward' ? run.seeded : taintedIn,
       ms,
       clusterOf: o.clusterOf,
       labelOf: lookups.labelOf,

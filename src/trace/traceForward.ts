@@ -32,6 +32,7 @@ export function newPolicyRun(policy: PolicyName): PolicyRun {
     fees: new Map(),
     external: new Map(),
     txs: 0,
+    seeded: 0,
   }
 }
 
@@ -98,7 +99,10 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
       }
       run.taint.set(s.output, [v, s.label])
     }
-    for (const [o, c] of [...run.taint]) place(run, o, c, 0)
+    for (const [o, c] of [...run.taint]) {
+      run.seeded += run.policy === 'poison' ? g.outValue[o]! : taintedSum(c)
+      place(run, o, c, 0)
+    }
   }
 
   const inValues: number[] = []
@@ -167,11 +171,46 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
         if (!c) continue
         const o = o0 + j
         if (cj || prob) run.probabilistic.add(o)
+        if (run.hop.get(o) === 0) {
+          // A seed downstream of another seed: the earlier (upstream) taint keeps its claim, the seed's label
+          // takes the rest of the value. The seed was placed (and queued) already.
+          const seeded = run.taint.get(o)!
+          const merged = mergeIntoSeed(run.policy, c, seeded, g.outValue[o]!)
+          if (run.policy !== 'poison') run.seeded -= taintedSum(seeded) - (taintedSum(merged) - taintedSum(c))
+          run.taint.set(o, merged)
+          continue
+        }
         place(run, o, c, hop + 1)
       }
     }
   }
   return runs
+}
+
+/**
+ * Merge upstream taint `c` (computed by a kernel) into a seed output's own chunks: upstream chunks keep their claim,
+ * the seed's label (the first of `seeded`) takes the clean rest. Poison: the union of labels.
+ */
+export function mergeIntoSeed(policy: PolicyName, c: Chunks, seeded: Chunks, value: number): Chunks {
+  if (policy === 'poison') {
+    const out = c.slice()
+    for (let k = 1; k < seeded.length; k += 2) if (!out.includes(seeded[k]!, 1)) out.push(value, seeded[k]!)
+    return out
+  }
+  const label = seeded[1]!
+  if (isSequential(policy)) {
+    const out: Chunks = []
+    for (let k = 0; k < c.length; k += 2) pushChunk(out, c[k]!, c[k + 1] === CLEAN ? label : c[k + 1]!)
+    return out
+  }
+  const out = c.slice()
+  const rest = value - taintedSum(c)
+  if (rest > 0) {
+    const at = out.indexOf(label, 1)
+    if (at >= 0 && at % 2 === 1) out[at - 1]! += rest
+    else out.push(rest, label)
+  }
+  return out
 }
 
 /**

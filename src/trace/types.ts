@@ -86,4 +86,6 @@ export type PolicyRun = {
   readonly external: Map<number, Chunks>
   /** Transactions evaluated. */
   txs: number
+  /** Seeded taint this policy actually claimed (forward: a seed downstream of another seed claims only the rest). */
+  seeded: number
 }

@@ -62,7 +62,7 @@ export function flowGraphSvg(r: PolicyResult, o: { maxEndpoints?: number; width?
       const name = e.label ? `${e.label} (${e.category})` : (e.address ?? e.outputs[0] ?? '?')
       const fill = e.reason === 'service' ? '#f8d7da' : e.reason === 'unspent' ? '#d4edda' : '#fff3cd'
       parts.push(
-        `<rect x="${x}" y="${y}" width="190" height="16" rx="3" fill="${fill}" stroke="#52606d"><title>${escapeHtml(`${name}: ${e.amount} sat, ${e.reason}`)}</title></rect><text x="${x + 4}" y="${y + 12}" font-size="10">${escapeHtml(name.length > 26 ? `${name.slice(0, 25)}…` : name)} ${escapeHtml((e.amount / 1e8).toFixed(4))}</text>`,
+        `<rect x="${x}" y="${y}" width="190" height="16" rx="3" fill="${fill}" stroke="#52606d"><title>${escapeHtml(`${name}: ${e.amount} sat, ${e.reason}`)}</title></rect><text x="${x + 4}" y="${y + 12}" font-size="10">${escapeHtml(name.length > 18 ? `${name.slice(0, 17)}…` : name)} ${escapeHtml((e.amount / 1e8).toFixed(4))}</text>`,
       )
     }
   }

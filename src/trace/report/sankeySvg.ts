@@ -114,7 +114,8 @@ export function sankeySvg(r: PolicyResult, o: { width?: number; height?: number;
     )
     const anchor = n.col === 0 ? 'end' : 'start'
     const tx = n.col === 0 ? x - 6 : x + nodeW + 6
-    const label = n.name.length > 40 ? `${n.name.slice(0, 18)}…${n.name.slice(-18)}` : n.name
+    const max = n.col === 1 ? 24 : 30
+    const label = n.name.length > max ? `${n.name.slice(0, max - 7)}…${n.name.slice(-6)}` : n.name
     parts.push(
       `<text x="${tx}" y="${(n.y + n.h / 2 + 4).toFixed(1)}" text-anchor="${anchor}" font-size="11">${escapeHtml(label)} · ${escapeHtml((n.value / 1e8).toFixed(8))}</text>`,
     )
