@@ -100,15 +100,22 @@ describe('BtcIngestor', () => {
     const s = await HoundStore.open(p)
     const ing = await ingestAll(s, chainBlocks.slice(0, 10), 10)
     const before = await storeDigest(s)
-    const bad = chainBlocks.slice(10, 20).map((b) => b)
-    // a classifier that fails mid-batch (after rows were appended) stands in for any write failure
-    const ing2 = await BtcIngestor.open(s, net, (script) => {
-      if (script.length > 0 && Math.random() < 2) throw new Error('disk on fire')
-      return classify(script)
-    })
+    const bad = chainBlocks.slice(10, 20)
+    // fault injection: the checkpoint write fails after every row of the batch was appended
+    const ing2 = await BtcIngestor.open(s, net, classify)
+    const run = s.run.bind(s)
+    s.run = async (sql, params) => {
+      if (sql.includes('INTO ingest_checkpoint')) throw new Error('disk on fire')
+      return run(sql, params)
+    }
     await expect(ing2.ingestBatch(bad)).rejects.toThrow('disk on fire')
+    s.run = run
     expect(await storeDigest(s)).toEqual(before)
     await expect(ing2.ingestBatch(bad)).rejects.toMatchObject({ code: 'HOUND_ERR_STORE' })
+    // a fresh ingestor over the same store carries on from the committed checkpoint
+    const ing3 = await BtcIngestor.open(s, net, classify)
+    await ing3.ingestBatch(bad)
+    expect(ing3.checkpoint?.height).toBe(19)
     expect(ing.checkpoint?.height).toBe(9)
     s.close()
   })

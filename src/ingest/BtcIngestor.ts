@@ -27,6 +27,7 @@ import {
 } from '../store/btcSchema.js'
 import { ChunkAppender } from '../store/ChunkAppender.js'
 import type { HoundStore } from '../store/HoundStore.js'
+import { type ColumnarBlock, columnarize, FLAG_COINBASE, FLAG_SEGWIT } from './columnarBlock.js'
 import { UtxoIndex } from './UtxoIndex.js'
 
 export const ZERO_TXID = '0'.repeat(64)
@@ -155,22 +156,24 @@ export class BtcIngestor {
     }
   }
 
-  /**
-   * Append `blocks` (consecutive, in chain order) atomically and advance the checkpoint to the last one.
-   * Throws if the batch does not continue the stored chain (prevHash of the first block ≠ checkpoint hash).
-   */
+  /** Append decoded blocks (consecutive, in chain order) atomically; see `ingestColumnar`. */
   async ingestBatch(blocks: readonly HeightBlock[]): Promise<BatchResult> {
+    return this.ingestColumnar(blocks.map((b) => columnarize(b.height, b.block, this.classify)))
+  }
+
+  /**
+   * Append `blocks` (in chain order) atomically and advance the checkpoint to the last one. The first block must
+   * extend the stored tip (height + 1 and prevHash = tip hash) or leave a gap above it (a chain slice).
+   */
+  async ingestColumnar(blocks: readonly ColumnarBlock[]): Promise<BatchResult> {
     if (this.broken) throw new StoreError('ingest state is stale after a failed batch: reopen the store')
     if (blocks.length === 0) return { blocks: 0, txs: 0, inputs: 0, outputs: 0, lateResolved: 0 }
     const first = blocks[0]!
     const tip = this.cp
-    if (
-      tip &&
-      (first.height <= tip.height || (first.height === tip.height + 1 && first.block.header.prevHash !== tip.hash))
-    ) {
+    if (tip && (first.height <= tip.height || (first.height === tip.height + 1 && first.prevHash !== tip.hash))) {
       // A gap above the tip is allowed (a chain slice: prevouts in the gap stay unresolved); going back is not.
       throw new UsageError(
-        `block ${first.block.header.hash} at height ${first.height} does not extend the stored tip ` +
+        `block ${first.hash} at height ${first.height} does not extend the stored tip ` +
           `${tip.hash} at height ${tip.height} (reorg, overlap or different chain); refusing`,
         { details: { height: first.height, tipHeight: tip.height } },
       )
@@ -183,7 +186,7 @@ export class BtcIngestor {
     }
   }
 
-  private async write(blocks: readonly HeightBlock[]): Promise<BatchResult> {
+  private async write(blocks: readonly ColumnarBlock[]): Promise<BatchResult> {
     const s = this.store
     const chain = this.network.chain
     if (!this.cp) {
@@ -207,76 +210,84 @@ export class BtcIngestor {
     const firstTxId = txId
     const firstOutId = outId
     let late = false
-    const classify = this.classify
     const utxos = this.utxos
     const unresolved = this.unresolved
     const values: number[] = []
     const addrs: number[] = []
-    for (const { height, block } of blocks) {
-      const h = block.header
+    for (const b of blocks) {
+      const height = b.height
       bw.i32(0, height)
-      bw.str(1, h.hash)
-      bw.str(2, h.prevHash)
-      bw.str(3, h.merkleRoot)
-      bw.u32(4, h.time)
-      bw.i32(5, h.version)
-      bw.u32(6, h.bits)
-      bw.u32(7, h.nonce)
-      bw.i32(8, block.size)
-      bw.i32(9, block.txs.length)
+      bw.str(1, b.hash)
+      bw.str(2, b.prevHash)
+      bw.str(3, b.merkleRoot)
+      bw.u32(4, b.time)
+      bw.i32(5, b.version)
+      bw.u32(6, b.bits)
+      bw.u32(7, b.nonce)
+      bw.i32(8, b.size)
+      bw.i32(9, b.txCount)
       bw.i64(10, txId)
       bw.endRow()
-      const txs = block.txs
-      for (let pos = 0; pos < txs.length; pos++) {
-        const tx = txs[pos]!
-        const ins = tx.inputs
-        const outs = tx.outputs
+      let bi = 0 // input index within the block
+      let bo = 0 // output index within the block
+      let ao = 0 // offset in b.addresses
+      for (let pos = 0; pos < b.txCount; pos++) {
+        const txid = b.txids.substring(64 * pos, 64 * pos + 64)
+        const coinbase = (b.txFlags[pos]! & FLAG_COINBASE) !== 0
+        const nIn = b.txInCount[pos]!
+        const nOut = b.txOutCount[pos]!
         let inSum = 0
         let allKnown = true
         let rbf = false
-        for (let k = 0; k < ins.length; k++) {
-          const inp = ins[k]!
+        for (let k = 0; k < nIn; k++, bi++) {
+          const prevTxid = b.prevTxids.substring(64 * bi, 64 * bi + 64)
+          const prevVout = b.prevVout[bi]!
+          const seq = b.sequence[bi]!
           iw.i64(0, inId + k)
           iw.i64(1, txId)
           iw.i32(2, k)
-          iw.str(3, inp.prevTxid)
-          iw.u32(4, inp.prevVout)
-          iw.u32(5, inp.sequence)
-          if (inp.sequence < 0xfffffffe) rbf = true
-          const r = tx.coinbase ? null : utxos.spend(inp.prevTxid, inp.prevVout)
-          if (r === null) {
+          iw.str(3, prevTxid)
+          iw.u32(4, prevVout)
+          iw.u32(5, seq)
+          if (seq < 0xfffffffe) rbf = true
+          const prevOut = coinbase ? -1 : utxos.take(prevTxid, prevVout)
+          if (prevOut < 0) {
             iw.null(6)
             iw.null(7)
             iw.null(8)
-            if (!tx.coinbase) {
+            if (!coinbase) {
               allKnown = false
-              unresolved.add(inp.prevTxid)
+              unresolved.add(prevTxid)
             }
           } else {
-            iw.i64(6, r.outputId)
-            iw.i64(7, r.value)
-            if (r.addressId < 0) iw.null(8)
-            else iw.i64(8, r.addressId)
-            inSum += r.value
+            const v = utxos.takenValue
+            const a = utxos.takenAddress
+            iw.i64(6, prevOut)
+            iw.i64(7, v)
+            if (a < 0) iw.null(8)
+            else iw.i64(8, a)
+            inSum += v
           }
           iw.endRow()
         }
-        values.length = outs.length
-        addrs.length = outs.length
+        values.length = nOut
+        addrs.length = nOut
         let outSum = 0
-        for (let k = 0; k < outs.length; k++) {
-          const o = outs[k]!
-          const c = classify(o.script)
-          const type = scriptTypeCode(c.type)
+        for (let k = 0; k < nOut; k++, bo++) {
+          const type = b.outType[bo]!
+          const value = b.outValue[bo]!
+          const len = b.outAddrLen[bo]!
           let a = -1
-          if (c.address !== null) {
-            const m = this.addrShard(c.address)
-            const known = m.get(c.address)
+          if (len > 0) {
+            const address = b.addresses.substring(ao, ao + len)
+            ao += len
+            const m = this.addrShard(address)
+            const known = m.get(address)
             if (known === undefined) {
               a = addrId++
-              m.set(c.address, a)
+              m.set(address, a)
               aw.i64(0, a)
-              aw.str(1, c.address)
+              aw.str(1, address)
               aw.i32(2, height)
               aw.endRow()
             } else a = known
@@ -284,42 +295,42 @@ export class BtcIngestor {
           ow.i64(0, outId + k)
           ow.i64(1, txId)
           ow.i32(2, k)
-          ow.i64(3, o.value)
+          ow.i64(3, value)
           ow.u8(4, type)
           if (a < 0) ow.null(5)
           else ow.i64(5, a)
           ow.endRow()
-          values[k] = type === NULLDATA ? -1 : o.value
+          values[k] = type === NULLDATA ? -1 : value
           addrs[k] = a
-          outSum += o.value
+          outSum += value
         }
         tw.i64(0, txId)
-        tw.str(1, tx.txid)
+        tw.str(1, txid)
         tw.i32(2, height)
         tw.i32(3, pos)
-        tw.i32(4, tx.version)
-        tw.u32(5, tx.locktime)
-        tw.i32(6, tx.size)
-        tw.i32(7, tx.vsize)
-        tw.i32(8, tx.weight)
-        tw.bool(9, tx.coinbase)
-        tw.bool(10, tx.segwit)
+        tw.i32(4, b.txVersion[pos]!)
+        tw.u32(5, b.txLocktime[pos]!)
+        tw.i32(6, b.txSize[pos]!)
+        tw.i32(7, b.txVsize[pos]!)
+        tw.i32(8, b.txWeight[pos]!)
+        tw.bool(9, coinbase)
+        tw.bool(10, (b.txFlags[pos]! & FLAG_SEGWIT) !== 0)
         tw.bool(11, rbf)
         tw.i64(12, inId)
-        tw.i32(13, ins.length)
+        tw.i32(13, nIn)
         tw.i64(14, outId)
-        tw.i32(15, outs.length)
-        if (tx.coinbase) tw.i64(16, 0)
+        tw.i32(15, nOut)
+        if (coinbase) tw.i64(16, 0)
         else if (allKnown) tw.i64(16, inSum - outSum)
         else tw.null(16)
         tw.endRow()
-        if (unresolved.size > 0 && unresolved.has(tx.txid)) {
+        if (unresolved.size > 0 && unresolved.has(txid)) {
           late = true
-          unresolved.delete(tx.txid)
+          unresolved.delete(txid)
         }
-        utxos.add(tx.txid, outId, values, addrs)
-        inId += ins.length
-        outId += outs.length
+        utxos.add(txid, outId, values, addrs)
+        inId += nIn
+        outId += nOut
         txId++
       }
     }
@@ -328,7 +339,7 @@ export class BtcIngestor {
     const last = blocks[blocks.length - 1]!
     const cp: IngestCheckpoint = {
       height: last.height,
-      hash: last.block.header.hash,
+      hash: last.hash,
       blocks: (this.cp?.blocks ?? 0) + blocks.length,
       nextTxId: txId,
       nextInputId: inId,

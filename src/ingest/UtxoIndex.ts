@@ -48,19 +48,34 @@ export class UtxoIndex {
     this.size += unspent
   }
 
-  /** Remove and return the unspent output `txid:vout`, or null when it is not in the index. */
-  spend(txid: string, vout: number): ResolvedPrevout | null {
+  /** Value and address id of the output last returned by `take` (no object per lookup on the hot path). */
+  takenValue = 0
+  takenAddress = -1
+
+  /**
+   * Remove the unspent output `txid:vout` and return its output id (value and address in `takenValue`,
+   * `takenAddress`), or -1 when it is not in the index.
+   */
+  take(txid: string, vout: number): number {
     const m = this.shard(txid)
     const e = m.get(txid)
-    if (e === undefined) return null
+    if (e === undefined) return -1
     const j = 2 + 2 * vout
-    if (j >= e.length) return null
+    if (j >= e.length) return -1
     const value = e[j]!
-    if (value < 0) return null
+    if (value < 0) return -1
     e[j] = -1
     this.size--
     if (--e[1]! === 0) m.delete(txid)
-    return { outputId: e[0]! + vout, value, addressId: e[3 + 2 * vout]! }
+    this.takenValue = value
+    this.takenAddress = e[j + 1]!
+    return e[0]! + vout
+  }
+
+  /** Remove and return the unspent output `txid:vout`, or null when it is not in the index. */
+  spend(txid: string, vout: number): ResolvedPrevout | null {
+    const id = this.take(txid, vout)
+    return id < 0 ? null : { outputId: id, value: this.takenValue, addressId: this.takenAddress }
   }
 
   /** Mark output `outputId` of `txid` spent (used when a late-arriving output resolves an older input). */

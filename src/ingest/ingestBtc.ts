@@ -8,12 +8,13 @@
  */
 
 import { classifyScript } from '../btc/classifyScript.js'
-import { decodeBlock } from '../btc/decodeBlock.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import { SourceError } from '../core/errors.js'
 import type { HoundStore } from '../store/HoundStore.js'
-import { BtcIngestor, type HeightBlock } from './BtcIngestor.js'
-import type { BtcBlockSource, RawBlock } from './types.js'
+import { BtcIngestor } from './BtcIngestor.js'
+import type { ColumnarBlock } from './columnarBlock.js'
+import { DecodePool } from './DecodePool.js'
+import type { BtcBlockSource } from './types.js'
 
 export type IngestBtcOptions = {
   network: BtcNetwork
@@ -26,6 +27,8 @@ export type IngestBtcOptions = {
   /** Transactions per atomic batch, at most (default 100,000). */
   batchTxs?: number | undefined
   signal?: AbortSignal | undefined
+  /** Decode worker threads (default: 1 when there are ≥ 2 cores, else decode in this thread). */
+  decodeWorkers?: number | undefined
   /** Called after each committed batch. */
   onBatch?: ((p: IngestProgress) => void) | undefined
 }
@@ -42,6 +45,13 @@ export type IngestProgress = {
   height: number
   /** Height this run started at. */
   startHeight: number
+  /**
+   * Main-thread seconds spent waiting for the source, waiting for (or doing) decoding, and writing batches
+   * (classify runs with decode; the write includes prevout resolution, appends and commit).
+   */
+  sourceSeconds: number
+  decodeSeconds: number
+  writeSeconds: number
 }
 
 export type IngestSummary = IngestProgress & {
@@ -51,7 +61,7 @@ export type IngestSummary = IngestProgress & {
   seconds: number
 }
 
-/** Test hook: milliseconds to sleep after each committed batch (used to kill a run mid-way in tests). */
+/** Test hook: sleep this many ms after each committed batch and say so on stderr (to kill a run mid-way in tests). */
 const batchDelayMs = Number(process.env.HOUND_TEST_BATCH_DELAY_MS ?? 0)
 
 export async function ingestBtc(
@@ -73,6 +83,9 @@ export async function ingestBtc(
     lateResolved: 0,
     height: resumedFrom,
     startHeight,
+    sourceSeconds: 0,
+    decodeSeconds: 0,
+    writeSeconds: 0,
   }
   const done = (): IngestSummary => ({
     ...progress,
@@ -83,12 +96,14 @@ export async function ingestBtc(
   if (opts.toHeight !== undefined && opts.toHeight < startHeight) return done()
   const maxBlocks = opts.batchBlocks ?? 500
   const maxTxs = opts.batchTxs ?? 100_000
-  let batch: HeightBlock[] = []
+  let batch: ColumnarBlock[] = []
   let batchTxs = 0
   let expect = startHeight
   const flush = async () => {
     if (batch.length === 0) return
-    const r = await ing.ingestBatch(batch)
+    const tw = performance.now()
+    const r = await ing.ingestColumnar(batch)
+    progress.writeSeconds += (performance.now() - tw) / 1000
     progress.blocks += r.blocks
     progress.txs += r.txs
     progress.inputs += r.inputs
@@ -98,37 +113,46 @@ export async function ingestBtc(
     batch = []
     batchTxs = 0
     opts.onBatch?.(progress)
-    if (batchDelayMs > 0) await new Promise((r) => setTimeout(r, batchDelayMs))
-  }
-  const iter = source.blocks({ fromHeight: startHeight, toHeight: opts.toHeight, signal: opts.signal })
-  for await (const raw of iter) {
-    if (raw.height !== expect && !(progress.blocks === 0 && batch.length === 0 && raw.height > expect)) {
-      throw new SourceError(`${source.describe()} gave height ${raw.height}, expected ${expect}`, {
-        details: { height: raw.height, expected: expect },
-      })
+    if (batchDelayMs > 0) {
+      process.stderr.write(`test: committed ${progress.height}\n`)
+      await new Promise((r) => setTimeout(r, batchDelayMs))
     }
-    expect = raw.height + 1
-    const block = decodeRaw(raw)
-    batch.push({ height: raw.height, block })
-    batchTxs += block.txs.length
+  }
+  const pool = new DecodePool(network, opts.decodeWorkers)
+  const inFlight: { height: number; block: Promise<ColumnarBlock> }[] = []
+  const maxInFlight = pool.threads > 0 ? 64 : 1
+  const take = async () => {
+    const next = inFlight.shift()!
+    const td = performance.now()
+    const block = await next.block
+    progress.decodeSeconds += (performance.now() - td) / 1000
+    batch.push(block)
+    batchTxs += block.txCount
     if (batch.length >= maxBlocks || batchTxs >= maxTxs) await flush()
-    if (opts.signal?.aborted) break
+  }
+  try {
+    const iter = source.blocks({ fromHeight: startHeight, toHeight: opts.toHeight, signal: opts.signal })
+    let ts = performance.now()
+    for await (const raw of iter) {
+      progress.sourceSeconds += (performance.now() - ts) / 1000
+      if (
+        raw.height !== expect &&
+        !(progress.blocks === 0 && inFlight.length === 0 && batch.length === 0 && raw.height > expect)
+      ) {
+        throw new SourceError(`${source.describe()} gave height ${raw.height}, expected ${expect}`, {
+          details: { height: raw.height, expected: expect },
+        })
+      }
+      expect = raw.height + 1
+      inFlight.push({ height: raw.height, block: pool.decode(raw) })
+      while (inFlight.length >= maxInFlight) await take()
+      if (opts.signal?.aborted) break
+      ts = performance.now()
+    }
+    while (inFlight.length > 0) await take()
+  } finally {
+    await pool.close()
   }
   await flush()
   return done()
-}
-
-/** Decode a raw block, naming its file and offset in errors, and check the source's hash claim. */
-export function decodeRaw(raw: RawBlock): ReturnType<typeof decodeBlock> {
-  const o = raw.origin
-  const block =
-    o.kind === 'file'
-      ? decodeBlock(raw.bytes, { where: o.file, baseOffset: o.offset })
-      : decodeBlock(raw.bytes, { where: `${o.url} block ${raw.height}` })
-  if (raw.hash && block.header.hash !== raw.hash) {
-    throw new SourceError(`block at height ${raw.height} hashes to ${block.header.hash}, source said ${raw.hash}`, {
-      details: { height: raw.height },
-    })
-  }
-  return block
 }

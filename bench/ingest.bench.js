@@ -1,0 +1,69 @@
+/**
+ * End-to-end ingest benchmark: blk files → openBlockSource → decode (merkle checked) → classify → store.
+ *
+ *   npm run build && node bench/ingest.bench.js [--txs 5000000] [--fresh] [--batch-blocks 500] [--keep]
+ *
+ * The chain is synthetic (bench/_synthChain.js: real blocks re-serialised under fresh hashes, cached under
+ * /tmp). Prints throughput, the time split (source / decode / write) and RSS at every million transactions.
+ */
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { networks } from '../dist/btc/networks.js'
+import { openBlockSource } from '../dist/btc/openBlockSource.js'
+import { ingestBtc } from '../dist/ingest/ingestBtc.js'
+import { HoundStore } from '../dist/store/HoundStore.js'
+import { synthChain } from './_synthChain.js'
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name)
+  return i < 0 ? dflt : process.argv[i + 1]
+}
+const txs = Number(arg('--txs', 5_000_000))
+const fresh = process.argv.includes('--fresh')
+const batchBlocks = Number(arg('--batch-blocks', 500))
+const chainDir = join(tmpdir(), `hound-bench-chain-${txs}${fresh ? '-fresh' : ''}`)
+const dbFile = join(tmpdir(), `hound-bench-ingest-${process.pid}.duckdb`)
+const mb = (b) => Math.round(b / 2 ** 20)
+
+const tg = Date.now()
+const chain = synthChain({ dir: chainDir, txs, freshAddresses: fresh, log: (m) => console.error(m) })
+console.error(`chain: ${chain.blocks} blocks, ${chain.txs} txs in ${chainDir} (${((Date.now() - tg) / 1000).toFixed(0)}s)`)
+
+const store = await HoundStore.open(dbFile)
+const source = openBlockSource({ blocks: [chainDir], network: 'mainnet', startHeight: chain.startHeight })
+const marks = []
+let next = 1_000_000
+const t0 = performance.now()
+const cpu0 = process.cpuUsage()
+const summary = await ingestBtc(store, source, {
+  network: networks.mainnet,
+  fromHeight: chain.startHeight,
+  batchBlocks,
+  onBatch: (p) => {
+    if (p.txs >= next) {
+      const s = (performance.now() - t0) / 1000
+      marks.push({ txs: p.txs, seconds: s, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed })
+      console.error(`${p.txs} txs  ${s.toFixed(1)}s  ${Math.round(p.txs / s)} tx/s  rss ${mb(process.memoryUsage().rss)} MB`)
+      while (next <= p.txs) next += 1_000_000
+    }
+  },
+})
+const seconds = (performance.now() - t0) / 1000
+const cpu = process.cpuUsage(cpu0)
+const cpuSeconds = (cpu.user + cpu.system) / 1e6
+store.close()
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
+
+console.log(`\n## ingest: ${summary.txs.toLocaleString('en-US')} txs, ${summary.blocks} blocks${fresh ? ', fresh addresses' : ''}, batch ${batchBlocks} blocks\n`)
+console.log('| txs | elapsed (s) | tx/s (cumulative) | RSS (MB) | JS heap (MB) |')
+console.log('|---:|---:|---:|---:|---:|')
+for (const m of marks)
+  console.log(`| ${m.txs.toLocaleString('en-US')} | ${m.seconds.toFixed(1)} | ${Math.round(m.txs / m.seconds).toLocaleString('en-US')} | ${mb(m.rss)} | ${mb(m.heap)} |`)
+console.log(`\ntotal ${seconds.toFixed(1)} s, ${Math.round(summary.txs / seconds).toLocaleString('en-US')} tx/s, ` +
+  `${Math.round(summary.inputs / seconds).toLocaleString('en-US')} inputs/s, ${Math.round(summary.outputs / seconds).toLocaleString('en-US')} outputs/s; peak RSS ${maxRssMb} MB`)
+console.log(`process CPU ${cpuSeconds.toFixed(1)} s (user+sys, all threads incl. DuckDB's): ${Math.round(summary.txs / cpuSeconds).toLocaleString('en-US')} tx per CPU-second; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`)
+console.log(`time split: source wait ${summary.sourceSeconds.toFixed(1)} s, decode ${summary.decodeSeconds.toFixed(1)} s, ` +
+  `write (classify + UTXO index + append + commit) ${summary.writeSeconds.toFixed(1)} s; late-resolved inputs ${summary.lateResolved}`)
+if (!process.argv.includes('--keep')) rmSync(dbFile, { force: true })
+else console.log(`store kept at ${dbFile}`)

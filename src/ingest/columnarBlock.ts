@@ -1,0 +1,146 @@
+/**
+ * A decoded, classified block in the columnar form the ingestor consumes: typed arrays for numbers and a few
+ * long strings (hex txids back to back, addresses back to back). It is what the decode worker posts to the
+ * main thread: a structured clone of a handful of strings and transferable buffers costs next to nothing,
+ * whereas thousands of small objects per block would cost as much as decoding them.
+ * @module
+ */
+import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
+import { type ScriptType, scriptTypes } from '../core/model.js'
+
+const typeCode = new Map<ScriptType, number>(scriptTypes.map((t, i) => [t, i]))
+
+export const FLAG_COINBASE = 1
+export const FLAG_SEGWIT = 2
+
+export type ColumnarBlock = {
+  height: number
+  hash: string
+  prevHash: string
+  merkleRoot: string
+  time: number
+  version: number
+  bits: number
+  nonce: number
+  size: number
+  txCount: number
+  /** 64 hex chars per transaction. */
+  txids: string
+  txVersion: Int32Array
+  txLocktime: Uint32Array
+  txSize: Uint32Array
+  txVsize: Uint32Array
+  txWeight: Uint32Array
+  txFlags: Uint8Array
+  txInCount: Uint32Array
+  txOutCount: Uint32Array
+  /** 64 hex chars per input. */
+  prevTxids: string
+  prevVout: Uint32Array
+  sequence: Uint32Array
+  outValue: Float64Array
+  outType: Uint8Array
+  /** Length of each output's address in `addresses` (0: no address). */
+  outAddrLen: Uint16Array
+  addresses: string
+}
+
+/** The transferable buffers of a block (to post it without copying). */
+export function transferables(b: ColumnarBlock): ArrayBuffer[] {
+  return [
+    b.txVersion,
+    b.txLocktime,
+    b.txSize,
+    b.txVsize,
+    b.txWeight,
+    b.txFlags,
+    b.txInCount,
+    b.txOutCount,
+    b.prevVout,
+    b.sequence,
+    b.outValue,
+    b.outType,
+    b.outAddrLen,
+  ].map((a) => a.buffer as ArrayBuffer)
+}
+
+/** Classify every output and lay the block out in columns. */
+export function columnarize(
+  height: number,
+  block: BtcBlock,
+  classify: (script: Uint8Array) => ClassifiedScript,
+): ColumnarBlock {
+  const txs = block.txs
+  const n = txs.length
+  let nIn = 0
+  let nOut = 0
+  for (const t of txs) {
+    nIn += t.inputs.length
+    nOut += t.outputs.length
+  }
+  const b: ColumnarBlock = {
+    height,
+    hash: block.header.hash,
+    prevHash: block.header.prevHash,
+    merkleRoot: block.header.merkleRoot,
+    time: block.header.time,
+    version: block.header.version,
+    bits: block.header.bits,
+    nonce: block.header.nonce,
+    size: block.size,
+    txCount: n,
+    txids: '',
+    txVersion: new Int32Array(n),
+    txLocktime: new Uint32Array(n),
+    txSize: new Uint32Array(n),
+    txVsize: new Uint32Array(n),
+    txWeight: new Uint32Array(n),
+    txFlags: new Uint8Array(n),
+    txInCount: new Uint32Array(n),
+    txOutCount: new Uint32Array(n),
+    prevTxids: '',
+    prevVout: new Uint32Array(nIn),
+    sequence: new Uint32Array(nIn),
+    outValue: new Float64Array(nOut),
+    outType: new Uint8Array(nOut),
+    outAddrLen: new Uint16Array(nOut),
+    addresses: '',
+  }
+  const txids: string[] = new Array(n)
+  const prevs: string[] = new Array(nIn)
+  const addrs: string[] = []
+  let i = 0
+  let o = 0
+  for (let t = 0; t < n; t++) {
+    const tx = txs[t]!
+    txids[t] = tx.txid
+    b.txVersion[t] = tx.version
+    b.txLocktime[t] = tx.locktime
+    b.txSize[t] = tx.size
+    b.txVsize[t] = tx.vsize
+    b.txWeight[t] = tx.weight
+    b.txFlags[t] = (tx.coinbase ? FLAG_COINBASE : 0) | (tx.segwit ? FLAG_SEGWIT : 0)
+    b.txInCount[t] = tx.inputs.length
+    b.txOutCount[t] = tx.outputs.length
+    for (const inp of tx.inputs) {
+      prevs[i] = inp.prevTxid
+      b.prevVout[i] = inp.prevVout
+      b.sequence[i] = inp.sequence
+      i++
+    }
+    for (const out of tx.outputs) {
+      const c = classify(out.script)
+      b.outValue[o] = out.value
+      b.outType[o] = typeCode.get(c.type) ?? 0
+      if (c.address !== null) {
+        b.outAddrLen[o] = c.address.length
+        addrs.push(c.address)
+      }
+      o++
+    }
+  }
+  b.txids = txids.join('')
+  b.prevTxids = prevs.join('')
+  b.addresses = addrs.join('')
+  return b
+}

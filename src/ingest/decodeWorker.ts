@@ -1,0 +1,59 @@
+/**
+ * Worker thread: decode (with merkle check) and classify raw blocks, post them back in columnar form.
+ * Runs beside the main thread, which resolves prevouts and appends to the store (ingest uses both cores).
+ * @module
+ */
+import { parentPort } from 'node:worker_threads'
+import { classifyScript } from '../btc/classifyScript.js'
+import { decodeBlock } from '../btc/decodeBlock.js'
+import { getNetwork } from '../btc/networks.js'
+import { isHoundError } from '../core/errors.js'
+import { columnarize, transferables } from './columnarBlock.js'
+
+export type DecodeRequest = {
+  seq: number
+  height: number
+  bytes: Uint8Array
+  where: string
+  baseOffset: number
+  /** Hash the source claims, checked against the decoded header ('' to skip). */
+  hash: string
+  network: string
+}
+
+export type DecodeReply =
+  | { seq: number; block: import('./columnarBlock.js').ColumnarBlock }
+  | { seq: number; error: { name: string; code: string; message: string; details: Record<string, unknown> } }
+
+const port = parentPort
+if (port) {
+  port.on('message', (r: DecodeRequest) => {
+    try {
+      const net = getNetwork(r.network)
+      const block = decodeBlock(r.bytes, { where: r.where, baseOffset: r.baseOffset })
+      if (r.hash && block.header.hash !== r.hash) {
+        throw Object.assign(
+          new Error(`block at height ${r.height} hashes to ${block.header.hash}, source said ${r.hash}`),
+          {
+            code: 'HOUND_ERR_SOURCE',
+            name: 'SourceError',
+            details: { height: r.height },
+          },
+        )
+      }
+      const c = columnarize(r.height, block, (s) => classifyScript(s, net))
+      port.postMessage({ seq: r.seq, block: c } satisfies DecodeReply, transferables(c))
+    } catch (e) {
+      const err = e as { name?: string; code?: string; message?: string; details?: Record<string, unknown> }
+      port.postMessage({
+        seq: r.seq,
+        error: {
+          name: err.name ?? 'Error',
+          code: isHoundError(e) || err.code ? String(err.code) : 'HOUND_ERR_INTERNAL',
+          message: err.message ?? String(e),
+          details: err.details ?? {},
+        },
+      } satisfies DecodeReply)
+    }
+  })
+}
