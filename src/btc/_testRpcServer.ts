@@ -83,6 +83,11 @@ export type TestRpcServer = {
   readonly log: TestRpcRequestLog[]
   /** Most HTTP requests being handled at the same time. */
   readonly maxConcurrent: () => number
+  /**
+   * Switch to another chain (a reorg): heights now resolve to `blocks`; blocks of the old chain stay retrievable
+   * by hash, as stale blocks are on a real node.
+   */
+  setBlocks(blocks: readonly Uint8Array[]): void
   /** Replace the fault plan (counts restart from now). */
   setFaults(f: TestRpcFaults): void
   close(): Promise<void>
@@ -112,13 +117,13 @@ export async function startTestRpcServer(opts: TestRpcServerOptions = {}): Promi
   const user = opts.user ?? 'hound'
   const password = opts.password ?? 'correct horse battery staple'
   const chain = opts.blocks ?? nbitcoinBlocks()
-  const hashes = chain.map((b) => decodeBlockHeader(b).hash)
+  let hashes = chain.map((b) => decodeBlockHeader(b).hash)
   const byHash = new Map<string, Uint8Array>()
   chain.forEach((b, i) => {
     byHash.set(hashes[i]!, b)
   })
   for (const b of opts.extraBlocks ?? []) byHash.set(decodeBlockHeader(b).hash, b)
-  const tip = chain.length - 1
+  let tip = chain.length - 1
 
   let cookieDir: string | null = null
   let cookieFile: string | null = null
@@ -289,6 +294,13 @@ export async function startTestRpcServer(opts: TestRpcServerOptions = {}): Promi
     cookieFile,
     log,
     maxConcurrent: () => maxActive,
+    setBlocks(blocks: readonly Uint8Array[]) {
+      hashes = blocks.map((b) => decodeBlockHeader(b).hash)
+      blocks.forEach((b, i) => {
+        byHash.set(hashes[i]!, b)
+      })
+      tip = blocks.length - 1
+    },
     setFaults(f: TestRpcFaults) {
       faults = f
       faultsLeft = f.failFirst ?? 0

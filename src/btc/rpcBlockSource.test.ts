@@ -7,7 +7,7 @@ import { HoundError, RpcError } from '../core/errors.js'
 import type { RawBlock } from '../ingest/types.js'
 import { startTestRpcServer, type TestRpcServer } from './_testRpcServer.js'
 import { decodeBlockHeader } from './decodeBlockHeader.js'
-import { fromHex } from './hash.js'
+import { fromHex, sha256d } from './hash.js'
 import { networks } from './networks.js'
 import { readBlkDir } from './readBlkDir.js'
 import { rpcBlockSource } from './rpcBlockSource.js'
@@ -224,6 +224,36 @@ describe('rpcBlockSource against the test node (nbitcoin blocks 0-599)', () => {
     } finally {
       await s.close()
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('a reorg while fetching (heights now name other blocks) → retryable SourceError, not a spliced chain', async () => {
+    const s = await startTestRpcServer()
+    try {
+      // Fork from block 5: 5' (nonce changed), then 6'..599' relinked onto it.
+      const fork = fileBlocks.map((b) => Uint8Array.from(b.bytes))
+      fork[5]![76] = fork[5]![76]! ^ 1
+      for (let h = 6; h < fork.length; h++) fork[h]!.set(sha256d(fork[h - 1]!.subarray(0, 80)), 4)
+      const src = rpcBlockSource({ url: s.url, batchSize: 8, inFlight: 1, ...fast })
+      const seen: number[] = []
+      const e = await caught(
+        (async () => {
+          for await (const b of src.blocks({ fromHeight: 0, toHeight: 40 })) {
+            seen.push(b.height)
+            if (b.height === 2) s.setBlocks(fork)
+          }
+        })(),
+      )
+      expect(e.name).toBe('SourceError')
+      expect(e.retryable).toBe(true)
+      expect(e.message).toMatch(/does not link to block \d+ .*reorg/)
+      // Everything yielded is one consistent chain: the old one up to the point of detection.
+      expect(seen[0]).toBe(0)
+      expect(seen.length).toBeGreaterThanOrEqual(8)
+      expect(seen.length).toBeLessThanOrEqual(16)
+      await src.close()
+    } finally {
+      await s.close()
     }
   })
 
