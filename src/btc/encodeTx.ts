@@ -5,8 +5,8 @@
  * straight into a block buffer with `writeTx`, so nothing is copied twice.
  * @module
  */
-import { createHash } from 'node:crypto'
 import { toHexReversed } from './hash.js'
+import { sha256dInto } from './sha256dInto.js'
 
 export type TxInputDraft = {
   /** Previous txid in internal byte order (32 bytes); all zeros for a coinbase. */
@@ -139,10 +139,30 @@ export function hasWitness(tx: TxDraft): boolean {
   return false
 }
 
-function sha256dParts(buf: Uint8Array, ranges: readonly number[]): Uint8Array {
-  const h = createHash('sha256')
-  for (let k = 0; k < ranges.length; k += 2) h.update(buf.subarray(ranges[k]!, ranges[k + 1]!))
-  return createHash('sha256').update(h.digest()).digest()
+let scratch = new Uint8Array(1 << 16)
+
+/** sha256d of buf[start..bodyStart) without the marker/flag, the body, and the locktime: the BIP141 txid preimage. */
+function strippedTxid(
+  buf: Uint8Array,
+  start: number,
+  bodyStart: number,
+  bodyEnd: number,
+  lockStart: number,
+): Uint8Array {
+  const n = 4 + (bodyEnd - bodyStart) + 4
+  if (scratch.length < n) scratch = new Uint8Array(n * 2)
+  scratch.set(buf.subarray(start, start + 4), 0)
+  scratch.set(buf.subarray(bodyStart, bodyEnd), 4)
+  scratch.set(buf.subarray(lockStart, lockStart + 4), n - 4)
+  const out = new Uint8Array(32)
+  sha256dInto(scratch, 0, n, out, 0)
+  return out
+}
+
+function sha256dRange(buf: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(32)
+  sha256dInto(buf, start, end, out, 0)
+  return out
 }
 
 /** Append the serialised transaction to `w` and hash it. Offsets in the layout refer to `w.buf`. */
@@ -183,11 +203,11 @@ export function writeTx(w: ByteWriter, tx: TxDraft): TxLayout {
   let wtxid: Uint8Array
   let baseSize: number
   if (segwit) {
-    txid = sha256dParts(buf, [start, start + 4, bodyStart, bodyEnd, lockStart, end])
-    wtxid = sha256dParts(buf, [start, end])
+    txid = strippedTxid(buf, start, bodyStart, bodyEnd, lockStart)
+    wtxid = sha256dRange(buf, start, end)
     baseSize = 4 + (bodyEnd - bodyStart) + 4
   } else {
-    txid = sha256dParts(buf, [start, end])
+    txid = sha256dRange(buf, start, end)
     wtxid = txid
     baseSize = end - start
   }
