@@ -87,6 +87,12 @@ describe('openBlockSource', () => {
     await rpc.close?.()
   })
 
+  test("RPC URL without a port: the network's default Core port", () => {
+    expect(openBlockSource({ rpc: 'http://u:p@10.1.2.3' }).describe()).toBe('rpc http://10.1.2.3:8332')
+    expect(openBlockSource({ rpc: '10.1.2.3', network: 'regtest' }).describe()).toBe('rpc http://10.1.2.3:18443')
+    expect(openBlockSource({ rpc: '10.1.2.3', network: 'signet' }).describe()).toBe('rpc http://10.1.2.3:38332')
+  })
+
   test('bad combinations are UsageErrors', () => {
     expect(usage(() => openBlockSource({})).code).toBe('HOUND_ERR_USAGE')
     expect(usage(() => openBlockSource({ blocks: ['x'], rpc: server.url })).name).toBe('UsageError')

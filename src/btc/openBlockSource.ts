@@ -25,6 +25,14 @@ export type OpenBlockSourceOptions = {
   readonly rpcOptions?: Omit<RpcBlockSourceOptions, 'url' | 'cookieFile' | 'network'> | undefined
 }
 
+/** Bitcoin Core's default RPC ports, used when the URL has none. */
+const rpcPorts: Readonly<Record<BtcNetworkName, number>> = {
+  mainnet: 8332,
+  testnet: 18332,
+  signet: 38332,
+  regtest: 18443,
+}
+
 /** A block source that can also tell which network it serves. */
 export interface OpenedBlockSource extends BtcBlockSource {
   /** Files: from the magic (or `network`); RPC: from `getblockchaininfo`. */
@@ -41,7 +49,14 @@ export function openBlockSource(opts: OpenBlockSourceOptions): OpenedBlockSource
   if (opts.network) getNetwork(opts.network) // validates the name
   if (opts.rpc) {
     if (opts.startHeight !== undefined) throw new UsageError('--start-height applies to block files, not to RPC')
-    return rpcBlockSource({ ...opts.rpcOptions, url: opts.rpc, cookieFile: opts.rpcCookie, network: opts.network })
+    const defaultPort = rpcPorts[opts.network ?? 'mainnet']
+    return rpcBlockSource({
+      defaultPort,
+      ...opts.rpcOptions,
+      url: opts.rpc,
+      cookieFile: opts.rpcCookie,
+      network: opts.network,
+    })
   }
   if (opts.rpcCookie) throw new UsageError('--rpc-cookie needs --rpc <url>')
   if (!hasBlocks) throw new UsageError('no block source: give block files/dirs or --rpc <url>')

@@ -328,6 +328,8 @@ describe('RpcClient', () => {
     expect(redactUrl('http://alice:s3cret@10.0.0.2:8332/')).toBe('http://10.0.0.2:8332')
     expect(redactUrl('bob:pw@node:8332')).toBe('http://node:8332')
     expect(new RpcClient({ url: 'u:p@127.0.0.1:8332' }).displayUrl).toBe('http://127.0.0.1:8332')
+    expect(new RpcClient({ url: 'http://u:p@node' }).displayUrl).toBe('http://node:8332')
+    expect(new RpcClient({ url: 'node', defaultPort: 18443 }).displayUrl).toBe('http://node:18443')
     expect((await caught(Promise.resolve().then(() => new RpcClient({ url: 'ftp://x' })))).name).toBe('UsageError')
   })
 })

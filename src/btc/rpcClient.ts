@@ -27,6 +27,8 @@ export type RpcClientOptions = {
   readonly maxBackoffMs?: number | undefined
   /** Called before each retry (for progress output). */
   readonly onRetry?: ((info: { attempt: number; delayMs: number; error: Error }) => void) | undefined
+  /** Port used when the URL has none (default 8332, Bitcoin Core's mainnet RPC port). */
+  readonly defaultPort?: number | undefined
   /** Concurrent connections kept alive (default 4). */
   readonly maxSockets?: number | undefined
 }
@@ -98,6 +100,7 @@ export class RpcClient {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') {
       throw new UsageError(`RPC URL must be http:// or https://, got ${u.protocol}`)
     }
+    if (u.port === '' && u.protocol === 'http:') u.port = String(opts.defaultPort ?? 8332)
     this.displayUrl = redactUrl(u.toString())
     this.creds = u.username ? { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } : null
     if (opts.cookieFile) this.creds = readCookieFile(opts.cookieFile)
