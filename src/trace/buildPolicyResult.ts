@@ -3,7 +3,7 @@
  * by address (and stop reason), taint paid as fees, statistics. Names are resolved only here.
  * @module
  */
-import { outpointOf, spendingTx, type UtxoGraph, voutOf } from '../graph/UtxoGraph.js'
+import { spendingTx, type UtxoGraph, voutOf } from '../graph/UtxoGraph.js'
 import { type Chunks, perLabel } from './chunks.js'
 import type { PolicyName } from './kernel.js'
 import { taintedOf } from './traceForward.js'
@@ -72,6 +72,16 @@ export type ResultContext = {
 }
 
 export function buildPolicyResult(g: UtxoGraph, run: PolicyRun, ctx: ResultContext): PolicyResult {
+  // txids are packed in the graph: format each once
+  const txids = new Map<number, string>()
+  const txidOf = (t: number): string => {
+    let s = txids.get(t)
+    if (s === undefined) {
+      s = g.names.txid(t)
+      txids.set(t, s)
+    }
+    return s
+  }
   const names = (m: Map<number, number>): Record<string, number> => {
     const r: Record<string, number> = {}
     for (const [l, v] of [...m].sort((a, b) => a[0] - b[0])) r[ctx.labels[l] ?? String(l)] = v
@@ -83,7 +93,7 @@ export function buildPolicyResult(g: UtxoGraph, run: PolicyRun, ctx: ResultConte
   for (const o of sorted) {
     const c = run.taint.get(o)!
     const row: TracedOutput = {
-      txid: g.names.txid(g.outTx[o]!),
+      txid: txidOf(g.outTx[o]!),
       vout: voutOf(g, o),
       value: g.outValue[o]!,
       tainted: taintedOf(run.policy, c, g.outValue[o]!),
@@ -106,7 +116,7 @@ export function buildPolicyResult(g: UtxoGraph, run: PolicyRun, ctx: ResultConte
       cur = next
     }
     path.reverse()
-    return path.map((t) => g.names.txid(t))
+    return path.map(txidOf)
   }
 
   type Acc = Endpoint & { best: number; bestKey: number; isInput: boolean }
@@ -178,7 +188,7 @@ export function buildPolicyResult(g: UtxoGraph, run: PolicyRun, ctx: ResultConte
       amount,
       run.hop.get(o) ?? 0,
       g.txTime[g.outTx[o]!]!,
-      outpointOf(g, o),
+      `${txidOf(g.outTx[o]!)}:${voutOf(g, o)}`,
       o,
       false,
       run.probabilistic.has(o),
@@ -200,7 +210,7 @@ export function buildPolicyResult(g: UtxoGraph, run: PolicyRun, ctx: ResultConte
       amount,
       hop,
       g.txTime[t]!,
-      `input:${g.names.txid(t)}:${i - g.txInStart[t]!}`,
+      `input:${txidOf(t)}:${i - g.txInStart[t]!}`,
       i,
       true,
       false,
@@ -211,10 +221,7 @@ export function buildPolicyResult(g: UtxoGraph, run: PolicyRun, ctx: ResultConte
     if (e.isInput) {
       const t = g.inTx[e.bestKey]!
       const via = run.via.get(t)
-      e.path =
-        via !== undefined && via >= 0
-          ? [...pathOf(via).filter((x) => x !== g.names.txid(t)), g.names.txid(t)]
-          : [g.names.txid(t)]
+      e.path = via !== undefined && via >= 0 ? [...pathOf(via).filter((x) => x !== txidOf(t)), txidOf(t)] : [txidOf(t)]
     } else e.path = pathOf(e.bestKey)
     const { best: _b, bestKey: _k, isInput: _i, ...rest } = e
     endpoints.push(rest)
