@@ -143,6 +143,22 @@ describe('readBlkDir: ordering', () => {
     await src.close()
   })
 
+  test('shuffled over 20 files with few handles open (eviction while reading ahead)', async () => {
+    const dir = tmp()
+    const order = shuffled(
+      allBlocks.map((_, i) => i),
+      777,
+    )
+    for (let f = 0; f < 20; f++) {
+      const part = order.slice(f * 30, f * 30 + 30).map((i) => allBlocks[i]!)
+      writeFileSync(join(dir, `blk${String(f).padStart(5, '0')}.dat`), frame(part))
+    }
+    const src = readBlkDir([dir], { readAhead: 2 })
+    const blocks = await collect(src.blocks({ fromHeight: 0 }))
+    expect(blocks.every((b, i) => Buffer.compare(b.bytes, allBlocks[i]!) === 0)).toBe(true)
+    expect(new Set(blocks.map((b) => b.origin.kind === 'file' && b.origin.file)).size).toBe(20)
+  })
+
   test('a fork of length 1 (block 100 with one nonce byte changed) is skipped and counted stale', async () => {
     const dir = tmp()
     const fork = allBlocks[100]!.slice()

@@ -60,12 +60,18 @@ export type BlkDirIndex = {
 /** Open files of one iteration; few at a time, as the chain walks the files mostly in order. */
 class HandleCache {
   private readonly open = new Map<number, Promise<FileHandle>>()
+  /** `limit` must exceed the number of reads in flight. */
+  constructor(private readonly limit = 8) {}
   get(fileId: number, path: string): Promise<FileHandle> {
     let h = this.open.get(fileId)
-    if (!h) {
+    if (h) {
+      // Most recently used last: the handles of the runs in flight (fewer than `limit`) are never evicted.
+      this.open.delete(fileId)
+      this.open.set(fileId, h)
+    } else {
       h = open(path, 'r')
       this.open.set(fileId, h)
-      if (this.open.size > 8) {
+      if (this.open.size > this.limit) {
         const [oldId, old] = this.open.entries().next().value!
         this.open.delete(oldId)
         old.then((f) => f.close()).catch(() => {})
@@ -164,7 +170,7 @@ export class BlkDirSource implements BtcBlockSource {
     const to = Math.min(opts.toHeight ?? idx.tipHeight, idx.tipHeight) - first
     const ahead = Math.max(1, this.opts.readAhead ?? 4)
     const pending: Promise<RawBlock[]>[] = []
-    const handles = new HandleCache()
+    const handles = new HandleCache(ahead + 4)
     let next = from
     const fill = (): void => {
       while (pending.length < ahead && next <= to) {
