@@ -1,12 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { detectCoinJoin } from '../cluster/coinjoin/detectCoinJoin.js'
 import { buildUtxoGraph, txidOfName } from '../graph/buildUtxoGraph.js'
 import { spendingTx } from '../graph/UtxoGraph.js'
 import { arbChainPlan, chainFromPlan } from './_randomChain.js'
 import type { PolicyResult } from './buildPolicyResult.js'
 import { policyNames } from './kernel.js'
 import { type MultiTrace, runTrace, type SingleTrace } from './runTrace.js'
-import type { CoinJoinInfo, ServiceLabel } from './types.js'
+import type { ServiceLabel } from './types.js'
 
 const id = txidOfName
 /**
@@ -97,6 +98,39 @@ describe('runTrace forward on a hand-built chain', () => {
     expect(t.endpoints.every((e) => e.reason === 'time-window')).toBe(true)
   })
 
+  test('a service label covers its cluster; cluster seeds; endpoints carry the cluster id', () => {
+    const cl = new Map([
+      [g.names.addressIndex('X'), 'cl_ex'],
+      [g.names.addressIndex('E1'), 'cl_ex'],
+      [g.names.addressIndex('T1'), 'cl_thief'],
+    ])
+    const clusterOf = (a: number) => cl.get(a) ?? null
+    const clusterMembers = (c: string) => {
+      const m = [...cl].filter(([, x]) => x === c).map(([a]) => a)
+      return m.length > 0 ? m : null
+    }
+    const r = runTrace(g, {
+      seeds: ['cluster:cl_thief@hack'],
+      policy: 'haircut',
+      stopAtServices: true,
+      labels,
+      clusterOf,
+      clusterMembers,
+    }) as SingleTrace
+    expect(r.seeds).toEqual([{ seed: 'cluster:cl_thief@hack', kind: 'cluster', label: 'hack', outputs: 1 }])
+    expect(r.endpoints.find((e) => e.address === 'X')).toMatchObject({
+      reason: 'service',
+      label: 'ExA',
+      category: 'exchange',
+      cluster: 'cl_ex',
+      amount: 300,
+      hops: 1,
+    })
+    expect(() => runTrace(g, { seeds: ['cluster:cl_none'], clusterOf, clusterMembers })).toThrow(
+      expect.objectContaining({ code: 'HOUND_ERR_NOT_FOUND' }),
+    )
+  })
+
   test('two thefts in one transaction are carried separately', () => {
     const g2 = buildUtxoGraph([
       { name: 'a', coinbase: true, outputs: [{ address: 'VA', value: 100 }] },
@@ -123,46 +157,57 @@ describe('runTrace forward on a hand-built chain', () => {
     expect(poison.endpoints.find((e) => e.address === 'Q')!.byLabel).toEqual({ one: 190, two: 190 })
   })
 
-  test('CoinJoin: stop, or spread 1/anonSet per equal output marked probabilistic, conserving taint', () => {
+  test('CoinJoin (real detector, heuristics.md §5.2 shape): stop, or spread 1/anonSet per equal output', () => {
+    // 5 inputs from 4 addresses (P3 has two), outputs 4 × 5,000,000 + 3 change: p = 4 = count of the top value
     const g3 = buildUtxoGraph([
-      { name: 's', coinbase: true, outputs: [{ address: 'S', value: 1_000 }] },
-      ...[1, 2, 3].map((k) => ({ name: `p${k}`, coinbase: true, outputs: [{ address: `P${k}`, value: 1_000 }] })),
+      { name: 's', coinbase: true, outputs: [{ address: 'S', value: 6_000_000 }] },
+      { name: 'p1', coinbase: true, outputs: [{ address: 'P1', value: 5_500_000 }] },
+      { name: 'p2', coinbase: true, outputs: [{ address: 'P2', value: 5_200_000 }] },
+      {
+        name: 'p3',
+        coinbase: true,
+        outputs: [
+          { address: 'P3', value: 3_000_000 },
+          { address: 'P3', value: 2_100_000 },
+        ],
+      },
       {
         name: 'cj',
-        inputs: ['s:0', 'p1:0', 'p2:0', 'p3:0'],
+        inputs: ['s:0', 'p1:0', 'p2:0', 'p3:0', 'p3:1'],
         outputs: [
-          { address: 'E0', value: 900 },
-          { address: 'E1', value: 900 },
-          { address: 'E2', value: 900 },
-          { address: 'E3', value: 900 },
-          { address: 'CH', value: 380 },
+          { address: 'E0', value: 5_000_000 },
+          { address: 'CS', value: 990_000 },
+          { address: 'E1', value: 5_000_000 },
+          { address: 'C1', value: 490_000 },
+          { address: 'E2', value: 5_000_000 },
+          { address: 'C2', value: 190_000 },
+          { address: 'E3', value: 5_000_000 },
         ],
       },
     ])
-    const cjTx = g3.names.txIndex(id('cj'))
-    const detect = (_g: unknown, t: number): CoinJoinInfo | null =>
-      t === cjTx
-        ? {
-            kind: 'generic',
-            anonSet: 4,
-            denomination: 900,
-            equalOutputs: [0, 1, 2, 3].map((j) => g3.txOutStart[t]! + j),
-          }
-        : null
+    const cj = detectCoinJoin(g3, g3.names.txIndex(id('cj')))
+    expect(cj?.anonSet).toBe(4)
     const s = `${id('s')}:0`
-    const stop = runTrace(g3, { seeds: [s], policy: 'haircut', detectCoinJoin: detect }) as SingleTrace
-    expect(stop.endpoints.map((e) => [e.address, e.amount, e.reason])).toEqual([['S', 1000, 'coinjoin']])
-    for (const policy of ['haircut', 'fifo', 'tiho'] as const) {
-      const r = runTrace(g3, { seeds: [s], policy, detectCoinJoin: detect, coinjoin: 'spread' }) as SingleTrace
+    const stop = runTrace(g3, { seeds: [s], policy: 'haircut', detectCoinJoin }) as SingleTrace
+    expect(stop.endpoints.map((e) => [e.address, e.amount, e.reason])).toEqual([['S', 6_000_000, 'coinjoin']])
+    for (const policy of ['haircut', 'fifo', 'lifo', 'tiho'] as const) {
+      const r = runTrace(g3, { seeds: [s], policy, detectCoinJoin, coinjoin: 'spread' }) as SingleTrace
       expect(r.endpoints.map((e) => [e.address, e.amount, e.probabilistic])).toEqual([
-        ['E0', 250, true],
-        ['E1', 250, true],
-        ['E2', 250, true],
-        ['E3', 250, true],
+        ['E0', 1_500_000, true],
+        ['E1', 1_500_000, true],
+        ['E2', 1_500_000, true],
+        ['E3', 1_500_000, true],
       ])
       expect(r.outputs.filter((o) => o.probabilistic).length).toBe(4)
-      expect(r.stats.endpointAmount + r.fees.total).toBe(1000)
+      expect(r.stats.endpointAmount + r.fees.total).toBe(6_000_000)
     }
+    // without a detector the CoinJoin is an ordinary transaction
+    const plain = runTrace(g3, { seeds: [s], policy: 'fifo' }) as SingleTrace
+    expect(plain.endpoints.map((e) => [e.address, e.amount])).toEqual([
+      ['E0', 5_000_000],
+      ['CS', 990_000],
+      ['E1', 10_000],
+    ])
   })
 })
 
@@ -174,6 +219,19 @@ describe('backward', () => {
     expect(byAddr).toEqual({ 'V|coinbase': 288, 'C|coinbase': 192 })
     const v = r.endpoints.find((e) => e.address === 'V')!
     expect(v.path).toEqual([id('hop2'), id('mix1'), id('theft'), id('fund')])
+  })
+
+  test('time window: funding before fromTime is where the backward trace stops', () => {
+    const r = runTrace(g, {
+      seeds: [`${id('hop2')}:0`],
+      policy: 'haircut',
+      direction: 'backward',
+      fromTime: g.txTime[g.names.txIndex(id('mix1'))]!,
+    }) as SingleTrace
+    expect(r.endpoints.map((e) => [e.address, e.amount, e.reason])).toEqual([
+      ['T1', 288, 'time-window'],
+      ['C', 192, 'coinbase'], // minted: the coinbase reason comes first
+    ])
   })
 
   test('FIFO: chunk provenance of Z through the cone', () => {
