@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { LabelCategory } from '../core/model.js'
-import { labelConfidences } from '../core/model.js'
+import { labelConfidences, type Tlp, tlpLevels } from '../core/model.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
 import { checkAddress } from '../intel/canonicalAddress.js'
 import { OFAC_SOURCE } from '../intel/importOfac.js'
@@ -51,6 +51,8 @@ export type ScreenResult = {
   /** Null when the address is not in the loaded chain graph (or no graph is loaded). */
   readonly exposure: Exposure | null
   readonly policy: string
+  /** The TLP ceiling the answer was computed under (labels above it were invisible). */
+  readonly maxTlp: Tlp
   readonly dataVersion: DataVersion
   /** SHA-256 over risk, categories, label ids and the exposure score (6 decimals): changes iff the answer changes. */
   readonly resultHash: string
@@ -74,7 +76,8 @@ export class Screener {
   readonly graph: UtxoGraph | null
   readonly dataVersion: DataVersion
   private readonly params: ExposureParams
-  private readonly labelCache = new Map<number, ServiceLabel | null>()
+  /** Per TLP ceiling (index in tlpLevels): graph address id → label the engine sees. */
+  private readonly labelCaches = tlpLevels.map(() => new Map<number, ServiceLabel | null>())
   private readonly cache = new Map<string, ScreenResult>()
   private readonly cacheSize: number
 
@@ -91,18 +94,25 @@ export class Screener {
   }
 
   /** The label the tracing engine sees for a graph address id (best label: most severe, then most trusted). */
-  labelOfAddressId = (a: number): ServiceLabel | null => {
-    let l = this.labelCache.get(a)
+  labelOfAddressId = (a: number): ServiceLabel | null => this.labelOf(a, MAX_TLP)
+
+  private labelOf(a: number, tlpRank: number): ServiceLabel | null {
+    const cache = this.labelCaches[tlpRank]!
+    let l = cache.get(a)
     if (l !== undefined) return l
     const s = this.graph?.names.address(a)
-    const best = s ? bestLabel(this.index.lookup(s)) : null
+    const best = s ? bestLabel(visible(this.index.lookup(s), tlpRank)) : null
     l = best ? { category: best.category, entity: best.entity } : null
-    this.labelCache.set(a, l)
+    cache.set(a, l)
     return l
   }
 
-  /** Screen one address. Returns an input error (not thrown) for a malformed address. */
-  screen(address: unknown): ScreenResult | ScreenInputError {
+  /**
+   * Screen one address. Returns an input error (not thrown) for a malformed address. `maxTlp` hides labels more
+   * restricted than that level, from the address's own labels and from its exposure (an API key's ceiling).
+   */
+  screen(address: unknown, maxTlp: Tlp = 'red'): ScreenResult | ScreenInputError {
+    const rank = tlpLevels.indexOf(maxTlp)
     const chk = checkAddress(address)
     if (!chk.ok) {
       // An address we hold intelligence on is always accepted, even with a bad checksum (OFAC typos).
@@ -111,21 +121,23 @@ export class Screener {
     }
     const input = (address as string).trim()
     const canonical = chk.ok ? chk.canonical : input
-    const hit = this.cache.get(canonical)
+    const cacheKey = rank === MAX_TLP ? canonical : `${rank}|${canonical}`
+    const hit = this.cache.get(cacheKey)
     if (hit) return hit.address === input ? hit : { ...hit, address: input }
-    const r = this.compute(input, canonical)
+    const r = this.compute(input, canonical, rank)
     if (this.cache.size >= this.cacheSize) this.cache.clear()
-    this.cache.set(canonical, r)
+    this.cache.set(cacheKey, r)
     return r
   }
 
-  private compute(address: string, canonical: string): ScreenResult {
-    const own = this.index.lookupCanonical(canonical)
+  private compute(address: string, canonical: string, rank: number): ScreenResult {
+    const own = visible(this.index.lookupCanonical(canonical), rank)
     let exposure: Exposure | null = null
     if (this.graph) {
       let a = this.graph.names.addressIndex(address)
       if (a < 0 && canonical !== address) a = this.graph.names.addressIndex(canonical)
-      if (a >= 0) exposure = computeExposure(this.graph, [a], this.labelOfAddressId, this.params)
+      const labelOf = rank === MAX_TLP ? this.labelOfAddressId : (x: number) => this.labelOf(x, rank)
+      if (a >= 0) exposure = computeExposure(this.graph, [a], labelOf, this.params)
     }
     const ownCats = own.map((l) => l.category)
     const { level, reasons } = riskLevel(ownCats, exposure)
@@ -170,6 +182,7 @@ export class Screener {
       labels,
       exposure,
       policy: exposure?.policy ?? this.params.policy ?? 'haircut',
+      maxTlp: tlpLevels[rank]!,
       dataVersion: this.dataVersion,
       resultHash,
     }
@@ -179,6 +192,13 @@ export class Screener {
   sanctionsOf(address: string): readonly IndexedLabel[] {
     return this.index.lookup(address).filter((l) => l.category === 'sanctioned' && l.source === OFAC_SOURCE)
   }
+}
+
+const MAX_TLP = tlpLevels.length - 1
+
+function visible(labels: readonly IndexedLabel[], rank: number): readonly IndexedLabel[] {
+  if (rank >= MAX_TLP) return labels
+  return labels.filter((l) => tlpLevels.indexOf(l.tlp) <= rank)
 }
 
 export function isScreenError(r: ScreenResult | ScreenInputError): r is ScreenInputError {

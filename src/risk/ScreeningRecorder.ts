@@ -27,14 +27,20 @@ export class ScreeningRecorder {
   constructor(private readonly store: HoundStore) {}
 
   record(r: ScreenResult, keyId: string | null): void {
-    if (this.lastHash.get(r.canonical) === r.resultHash) return
-    this.lastHash.set(r.canonical, r.resultHash)
-    this.pending.set(r.canonical, {
+    const k = `${r.maxTlp}|${r.canonical}`
+    if (this.lastHash.get(k) === r.resultHash) return
+    this.lastHash.set(k, r.resultHash)
+    this.pending.set(k, {
       address: r.address,
       canonical: r.canonical,
       hash: r.resultHash,
       risk: r.risk,
-      summary: JSON.stringify({ risk: r.risk, categories: r.categories, score: r.exposure?.score ?? null }),
+      summary: JSON.stringify({
+        risk: r.risk,
+        categories: r.categories,
+        score: r.exposure?.score ?? null,
+        maxTlp: r.maxTlp,
+      }),
       version: JSON.stringify(r.dataVersion),
       keyId,
       at: new Date().toISOString(),

@@ -4,6 +4,7 @@
  * are recorded, so the next run lists only newer changes (unless `dryRun`).
  * @module
  */
+import type { Tlp } from '../core/model.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import { ensureIntelSchema } from '../store/intelSchema.js'
 import { isScreenError, type Screener, type ScreenResult } from './Screener.js'
@@ -47,9 +48,10 @@ export async function rescreen(
   const recorder = new ScreeningRecorder(store)
   const changed: RescreenChange[] = []
   for (const r of rows) {
-    const now = screener.screen(r.address)
+    const before = JSON.parse(r.result_json) as { risk: string; categories: string[]; maxTlp?: Tlp }
+    // re-evaluate under the TLP ceiling the address was screened with
+    const now = screener.screen(r.address, before.maxTlp ?? 'red')
     if (isScreenError(now) || now.resultHash === r.result_hash) continue
-    const before = JSON.parse(r.result_json) as { risk: string; categories: string[] }
     changed.push({
       address: r.address,
       before: {

@@ -232,6 +232,32 @@ describe('hound serve app', () => {
     expect((await post('/v1/screen', { transaction: 'ab'.repeat(32) })).status).toBe(404)
   })
 
+  it('a key sees only labels up to its TLP ceiling (own labels and exposure)', async () => {
+    const f = join(dir, 'amber.jsonl')
+    writeFileSync(
+      f,
+      `${JSON.stringify({ address: M, chain: 'btc', category: 'ransomware', entity: 'Secret', source: 'partner', confidence: 'forensic_investigation', tlp: 'amber' })}\n`,
+    )
+    await importLabelsFile(store, f)
+    const { key: amberKey } = await createApiKey(store, { name: 'Partner', maxTlp: 'amber' })
+    const s2 = new Screener({ index: await LabelIndex.load(store), graph: g, tipHeight: 6 })
+    const a = createApp({ screener: s2, keys: await ApiKeyRegistry.load(store) }).app
+    const ask = async (k: string) =>
+      (await (
+        await a.request('/v1/screen', {
+          method: 'POST',
+          body: JSON.stringify({ addresses: [M, X] }),
+          headers: { 'X-API-Key': k },
+        })
+      ).json()) as { results: { labels: { entity: string }[]; categories: string[] }[] }
+    const clear = await ask(key)
+    expect(clear.results[0]!.labels).toEqual([])
+    expect(clear.results[1]!.categories).not.toContain('ransomware')
+    const amber = await ask(amberKey)
+    expect(amber.results[0]!.labels.map((l) => l.entity)).toEqual(['Secret'])
+    expect(amber.results[1]!.categories).toContain('ransomware')
+  })
+
   it('errors never leak internals (500 with a generic message)', async () => {
     const a = createApp({
       screener,

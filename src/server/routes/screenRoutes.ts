@@ -28,6 +28,8 @@ export const screenRoutes: RouteModule = {
         )
       }
       const keyId = c.get('apiKey')?.keyId ?? null
+      // labels above the key's TLP ceiling are invisible to it (own labels and exposure alike)
+      const maxTlp = c.get('apiKey')?.maxTlp ?? 'clear'
       const s = ctx.screener
       const common = { dataVersion: s.dataVersion, units: 'satoshi' }
       if (v.transaction !== undefined) {
@@ -38,7 +40,8 @@ export const screenRoutes: RouteModule = {
         const g = s.graph
         const t = g ? g.names.txIndex(txid.toLowerCase()) : -1
         if (!g || t < 0) return apiError(c, 404, 'not_found', 'transaction not in the loaded chain data')
-        const side = (addrs: (string | null)[]) => addrs.map((a) => (a === null ? null : (s.screen(a) as ScreenResult)))
+        const side = (addrs: (string | null)[]) =>
+          addrs.map((a) => (a === null ? null : (s.screen(a, maxTlp) as ScreenResult)))
         const inAddrs: (string | null)[] = []
         for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]!; i++) {
           const a = g.inAddr[i]!
@@ -75,7 +78,7 @@ export const screenRoutes: RouteModule = {
       }
       const results: ScreenResult[] = []
       for (let i = 0; i < list.length; i++) {
-        const r = s.screen(list[i])
+        const r = s.screen(list[i], maxTlp)
         if (isScreenError(r)) return apiError(c, 400, 'invalid_address', `addresses[${i}]: invalid address: ${r.error}`)
         results.push(r)
       }

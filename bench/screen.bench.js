@@ -1,0 +1,193 @@
+// Screening benchmark: `hound serve` under autocannon at a fixed 2,000 requests/s (p99 target < 5 ms) and at
+// maximum throughput, next to a trivial node:http server on the same machine as the ceiling; memory of 1M labels.
+//
+// Run after `npm run build`: node --expose-gc bench/screen.bench.js [--labels 1000000] [--duration 10]
+// Everything runs on 127.0.0.1; each load run is bounded (≤ 10 s).
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { importOfacFile } from '../dist/intel/importOfac.js'
+import { LabelIndex } from '../dist/intel/LabelIndex.js'
+import { insertLabels } from '../dist/intel/labels.js'
+import { createApiKey } from '../dist/server/apiKeys.js'
+import { HoundStore } from '../dist/store/HoundStore.js'
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : def
+}
+const N_LABELS = arg('labels', 1_000_000)
+const DURATION = Math.min(10, arg('duration', 10))
+const RONIN = '0x098B716B8Aaf21512996dC57EB0615e2383E2f96'
+
+const freePort = () =>
+  new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port
+      s.close(() => res(p))
+    })
+  })
+
+const mb = (b) => (b / 1024 / 1024).toFixed(1)
+const gc = () => globalThis.gc?.()
+
+/** N synthetic EVM addresses with labels spread over categories and sources. */
+function synthLabels(n) {
+  const cats = ['exchange', 'mixer', 'scam', 'gambling', 'darknet', 'defi', 'otc', 'merchant']
+  const out = new Array(n)
+  for (let i = 0; i < n; i++) {
+    const h = createHash('sha256').update(`addr${i}`).digest('hex').slice(0, 40)
+    out[i] = {
+      chain: 'evm-1',
+      address: `0x${h}`,
+      category: cats[i % cats.length],
+      entity: `Entity ${i % 5000}`,
+      source: `bench-source-${i % 4}`,
+      confidence: 'web_crawl',
+      tlp: 'clear',
+      validFrom: '2024-01-01',
+    }
+  }
+  return out
+}
+
+function waitForServe(child) {
+  return new Promise((res, rej) => {
+    let err = ''
+    child.stderr.on('data', (d) => {
+      err += d
+      const m = /hound serve: (http:\/\/\S+) .*\(warm in ([\d.]+) s\)/.exec(err)
+      if (m) res({ url: m[1], warm: Number(m[2]), line: err.split('\n')[0] })
+    })
+    child.on('exit', (c) => rej(new Error(`serve exited ${c}: ${err}`)))
+  })
+}
+
+function cannon(opts) {
+  return new Promise((res, rej) => {
+    autocannon({ connections: 20, pipelining: 1, duration: DURATION, ...opts }, (e, r) => (e ? rej(e) : res(r)))
+  })
+}
+
+const row = (name, r) => ({
+  name,
+  'req/s': Math.round(r.requests.average),
+  'p50 ms': r.latency.p50,
+  'p99 ms': r.latency.p99,
+  'max ms': r.latency.max,
+  errors: r.errors + r.non2xx,
+})
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'hound-screen-bench-'))
+  const db = join(dir, 'bench.duckdb')
+  try {
+    // 1. the store: the real November OFAC issue + N synthetic labels, one API key
+    let t = performance.now()
+    const store = await HoundStore.open(db)
+    await importOfacFile(store, join(root, '../shared/data/ofac/sdn_advanced_2025-11-19.xml.bz2'))
+    const ofacS = (performance.now() - t) / 1000
+    let labels = synthLabels(N_LABELS)
+    t = performance.now()
+    await insertLabels(store, labels)
+    const insertS = (performance.now() - t) / 1000
+    const probe = labels[Math.floor(N_LABELS / 2)]?.address ?? RONIN
+    labels = null
+    const { key } = await createApiKey(store, { name: 'bench', ratePerSec: 1e6, burst: 1e6 })
+    // 2. memory of the warm state (LabelIndex) for N + OFAC labels
+    gc()
+    const before = process.memoryUsage()
+    t = performance.now()
+    const idx = await LabelIndex.load(store)
+    const loadS = (performance.now() - t) / 1000
+    gc()
+    const after = process.memoryUsage()
+    let hits = 0
+    t = performance.now()
+    for (let i = 0; i < 1_000_000; i++) hits += idx.lookup(i & 1 ? probe : RONIN).length
+    const lookupNs = ((performance.now() - t) * 1e6) / 1_000_000
+    const mem = {
+      labels: idx.size,
+      'load s': loadS.toFixed(2),
+      'heap MB': mb(after.heapUsed - before.heapUsed),
+      'rss MB': mb(after.rss - before.rss),
+      'bytes/label': Math.round((after.heapUsed - before.heapUsed) / idx.size),
+      'lookup ns': lookupNs.toFixed(0),
+      hits,
+    }
+    store.close()
+
+    // 3. trivial node:http server (the ceiling), in its own process
+    const trivialPort = await freePort()
+    const trivial = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:http').createServer((q,s)=>{s.writeHead(200,{'content-type':'application/json'});s.end('{"identifications":[]}')}).listen(${trivialPort},'127.0.0.1',()=>console.error('ready'))`,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    await new Promise((r) => trivial.stderr.once('data', r))
+    // 4. hound serve on the same store
+    const port = await freePort()
+    const serve = spawn(
+      process.execPath,
+      [join(root, 'dist/cli/main.js'), '--db', db, 'serve', '--port', String(port), '--no-record'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    const up = await waitForServe(serve)
+    const headers = { 'x-api-key': key }
+    const results = []
+    try {
+      const tURL = `http://127.0.0.1:${trivialPort}/api/v1/address/${RONIN}`
+      const hURL = `${up.url}/api/v1/address/${RONIN}`
+      await cannon({ url: hURL, headers, duration: 2 }) // warm-up (JIT)
+      await cannon({ url: tURL, duration: 2 })
+      results.push(row('trivial node:http @2000/s', await cannon({ url: tURL, overallRate: 2000 })))
+      results.push(row('hound GET facade @2000/s', await cannon({ url: hURL, headers, overallRate: 2000 })))
+      results.push(
+        row(
+          'hound POST /v1/screen @2000/s',
+          await cannon({
+            url: `${up.url}/v1/screen`,
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify({ address: probe }),
+            overallRate: 2000,
+          }),
+        ),
+      )
+      results.push(row('trivial node:http max', await cannon({ url: tURL })))
+      results.push(row('hound GET facade max', await cannon({ url: hURL, headers })))
+    } finally {
+      serve.kill('SIGTERM')
+      trivial.kill('SIGTERM')
+    }
+    const maxT = results.find((r) => r.name === 'trivial node:http max')['req/s']
+    const maxH = results.find((r) => r.name === 'hound GET facade max')['req/s']
+    console.log(
+      `store: OFAC import ${ofacS.toFixed(1)} s, ${N_LABELS} labels inserted in ${insertS.toFixed(1)} s; serve warm in ${up.warm} s`,
+    )
+    console.log(up.line)
+    console.log('\nwarm state memory (LabelIndex):')
+    console.table([mem])
+    console.log(`\nload: ${DURATION} s per run, 20 connections, loopback, autocannon`)
+    console.table(results)
+    console.log(`\nthroughput ratio hound/trivial = ${(maxH / maxT).toFixed(2)}`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exitCode = 1
+})
