@@ -6,7 +6,14 @@
  */
 import type { TxSpec } from '../graph/buildUtxoGraph.js'
 
-export type RandomChain = { specs: TxSpec[]; owner: Map<string, number>; maxHeight: number }
+export type RandomChain = {
+  specs: TxSpec[]
+  owner: Map<string, number>
+  maxHeight: number
+  /** True change vout by tx name. */
+  change: Map<string, number>
+  coinjoins: Set<string>
+}
 
 function prng(seed: number): () => number {
   let s = seed >>> 0 || 1
@@ -30,6 +37,8 @@ export function randomChain(
   const perBlock = opts.perBlock ?? 4
   const specs: TxSpec[] = []
   const owner = new Map<string, number>()
+  const changeOf = new Map<string, number>()
+  const coinjoins = new Set<string>()
   const utxos: { ref: string; value: number; e: number }[] = []
   let addrN = 0
   const fresh = (e: number) => {
@@ -64,6 +73,7 @@ export function randomChain(
             ...parts.map((p) => ({ address: fresh(p.e), value: p.value - d - 1_000 })),
           ],
         })
+        coinjoins.add(name)
         parts.forEach((p, j) => {
           utxos.push({ ref: `${name}:${j}`, value: d, e: p.e })
           utxos.push({ ref: `${name}:${3 + j}`, value: p.value - d - 1_000, e: p.e })
@@ -90,8 +100,9 @@ export function randomChain(
     const chg = { address: fresh(payer), value: change }
     const changeFirst = rnd() < 0.5
     specs.push({ name, height, inputs: ins.map((u) => u.ref), outputs: changeFirst ? [chg, pay] : [pay, chg] })
+    changeOf.set(name, changeFirst ? 0 : 1)
     utxos.push({ ref: `${name}:${changeFirst ? 1 : 0}`, value: amount, e: payee })
     utxos.push({ ref: `${name}:${changeFirst ? 0 : 1}`, value: change, e: payer })
   }
-  return { specs, owner, maxHeight: height }
+  return { specs, owner, maxHeight: height, change: changeOf, coinjoins }
 }

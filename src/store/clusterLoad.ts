@@ -5,7 +5,6 @@
  */
 import { UnionFind } from '../cluster/UnionFind.js'
 import { getClusterRun } from './clusterRuns.js'
-import { ensureClusterSchema } from './clusterSchema.js'
 import type { HoundStore } from './HoundStore.js'
 
 /**
@@ -18,7 +17,6 @@ export async function loadClusterUnionFind(
   size: number,
   atHeight?: number,
 ): Promise<UnionFind> {
-  await ensureClusterSchema(store)
   const cols = await store.columns(
     `SELECT addr_a, addr_b FROM cluster_evidence WHERE run_id = $1 AND applied
        ${atHeight === undefined ? '' : 'AND decision_height <= $2'} ORDER BY seq`,
@@ -94,7 +92,6 @@ export async function loadClusterEvidence(
   runId: number,
   opts: { addressIds?: readonly number[]; appliedOnly?: boolean; atHeight?: number; limit?: number } = {},
 ): Promise<StoredEvidence[]> {
-  await ensureClusterSchema(store)
   const where = ['run_id = $1']
   const params: number[] = [runId]
   if (opts.appliedOnly) where.push('applied')

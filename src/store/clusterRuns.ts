@@ -5,7 +5,7 @@
  */
 import type { ResolvedClusterParameters } from '../cluster/clusterGraph.js'
 import { NotFoundError } from '../core/errors.js'
-import { ensureClusterSchema } from './clusterSchema.js'
+import { ensureClusterSchema, hasClusterSchema } from './clusterSchema.js'
 import type { HoundStore } from './HoundStore.js'
 
 export type ClusterRunInfo = {
@@ -69,7 +69,7 @@ function toInfo(r: RunRow): ClusterRunInfo {
 }
 
 export async function listClusterRuns(store: HoundStore): Promise<ClusterRunInfo[]> {
-  await ensureClusterSchema(store)
+  if (!(await hasClusterSchema(store))) return []
   const rows = await store.all<RunRow>('SELECT * FROM cluster_runs ORDER BY run_id')
   return rows.map(toInfo)
 }
@@ -85,9 +85,9 @@ export async function findClusterRunByParams(
 
 /** The given run, or the most recently updated one. Throws NotFoundError when there is none. */
 export async function getClusterRun(store: HoundStore, runId?: number): Promise<ClusterRunInfo> {
-  await ensureClusterSchema(store)
-  const r =
-    runId === undefined
+  const r = !(await hasClusterSchema(store))
+    ? undefined
+    : runId === undefined
       ? await store.one<RunRow>('SELECT * FROM cluster_runs ORDER BY updated DESC, run_id DESC LIMIT 1')
       : await store.one<RunRow>('SELECT * FROM cluster_runs WHERE run_id = $1', [runId])
   if (!r) {

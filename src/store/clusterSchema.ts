@@ -48,3 +48,8 @@ export async function ensureClusterSchema(store: HoundStore): Promise<void> {
     ${create('cluster_members', clusterMemberColumns)}
   `)
 }
+
+/** True when the cluster tables exist (read-only commands must not try to create them). */
+export async function hasClusterSchema(store: HoundStore): Promise<boolean> {
+  return (await store.tables()).includes('cluster_runs')
+}

@@ -7,6 +7,10 @@
  * it assumes voters independent, which they are not, so probabilities are optimistic; the threshold (default
  * 0.99) needs at least two agreeing voters. The precisions are priors taken from the published per-heuristic
  * figures (Möser & Narayanan 2022, heuristics.md §2.1), not a model trained on our data.
+ *
+ * Correlated voters: C6–C9 all judge the spending transaction (the same wallet software tends to set version,
+ * locktime, fee rate and shape together), so counting them as independent votes is badly overconfident. Of the
+ * spender-side voters that are informative for a tx, only the one with the highest precision counts.
  * @module
  */
 import { popcount } from './ChangeContext.js'
@@ -44,6 +48,9 @@ export const defaultChangePrecision: Readonly<Record<ChangeHeuristic, number>> =
   c9: 0.95,
 }
 
+/** Voters from this index on (c6–c9) judge the spending transaction: treated as one correlated group. */
+export const SPENDER_SIDE_FIRST = 5
+
 /** Precision per voter index (c1..c9 → 0..8). */
 export function precisionArray(overrides: Partial<Record<ChangeHeuristic, number>> = {}): Float64Array {
   return Float64Array.from(changeHeuristics, (h) => overrides[h] ?? defaultChangePrecision[h])
@@ -63,9 +70,17 @@ export function combineChangeVotes(
 ): void {
   const m = popcount(spendable)
   for (let k = 0; k < n; k++) out[k] = 0
+  // the most precise informative spender-side voter (index ≥ SPENDER_SIDE_FIRST)
+  let spender = -1
+  for (let h = SPENDER_SIDE_FIRST; h < masks.length; h++) {
+    const s = masks[h]! & spendable
+    if (s === 0 || s === spendable) continue
+    if (spender < 0 || precision[h]! > precision[spender]!) spender = h
+  }
   for (let h = 0; h < masks.length; h++) {
     const s = masks[h]! & spendable
     if (s === 0 || s === spendable) continue
+    if (h >= SPENDER_SIDE_FIRST && h !== spender) continue
     const c = popcount(s)
     const p = precision[h]!
     const inW = Math.log(p / c)

@@ -1,7 +1,9 @@
 /**
  * Samourai Whirlpool (heuristics.md §5.5).
- * - Mix: #inputs = #outputs ∈ [5, 10]; every output exactly a pool denomination D; ≥ 1 input exactly D (a remix);
- *   every other input a premix UTXO with D < value < D + 110,000 sat.
+ * - Mix: #inputs = #outputs ∈ [5, 10]; every output exactly a pool denomination D; every input either exactly D (a
+ *   remix) or a premix UTXO with D < value < D + 110,000 sat. The reference rule (crocs-muni BlockSci) also asks
+ *   for ≥ 1 remix input; we drop that because the first rounds of a pool have no remixers yet (the simulator
+ *   produces such rounds) and the rule is specific enough without it.
  * - tx0 (premix): an OP_RETURN output and ≥ 1 equal outputs with D < value < D + 110,000 (the premix outputs).
  *   The tx0 has one owner, so it is reported but is not a CoinJoin for CIOH (`isCoinJoinForCioh`). The tx0 rule
  *   looks only at the transaction itself (no look-ahead at its spenders) so that a decision at height h never
@@ -30,13 +32,10 @@ export function isWhirlpoolMix(g: UtxoGraph, t: number): CoinJoinMatch | null {
   const d = g.outValue[o0]!
   if (!whirlpoolPools.includes(d)) return null
   for (let o = o0 + 1; o < o1; o++) if (g.outValue[o] !== d) return null
-  let remix = 0
   for (let i = i0; i < i1; i++) {
     const v = g.inValue[i]!
-    if (v === d) remix++
-    else if (!(v > d && v < d + WHIRLPOOL_MAX_PREMIX_EXCESS)) return null
+    if (v !== d && !(v > d && v < d + WHIRLPOOL_MAX_PREMIX_EXCESS)) return null
   }
-  if (remix < 1) return null
   return coinJoinMatch('whirlpool', d, outputsWithValue(g, t, d))
 }
 
