@@ -188,9 +188,17 @@ export class Screener {
     }
   }
 
-  /** OFAC SDN labels of an address (for the sanctions facades). */
+  /**
+   * Sanctions statements about an address for the public facades: the OFAC SDN import, plus shared intelligence
+   * of category `sanctioned` whose marking allows it (TLP:CLEAR). OFAC first.
+   */
   sanctionsOf(address: string): readonly IndexedLabel[] {
-    return this.index.lookup(address).filter((l) => l.category === 'sanctioned' && l.source === OFAC_SOURCE)
+    const all = this.index
+      .lookup(address)
+      .filter((l) => l.category === 'sanctioned' && (l.source === OFAC_SOURCE || l.tlp === 'clear'))
+    return all.length < 2
+      ? all
+      : [...all].sort((a, b) => Number(b.source === OFAC_SOURCE) - Number(a.source === OFAC_SOURCE))
   }
 }
 

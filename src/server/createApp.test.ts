@@ -324,4 +324,34 @@ describe('hound serve app', () => {
     expect(rep.changed[0]).toMatchObject({ before: { risk: 'none' }, after: { risk: 'high', categories: ['scam'] } })
     expect((await rescreen(store, fresh)).changed).toHaveLength(0)
   })
+
+  it('facades also serve shared sanctioned intelligence marked TLP:CLEAR, not restricted ones', async () => {
+    const other = '0x2222222222222222222222222222222222222222'
+    const hidden = '0x3333333333333333333333333333333333333333'
+    const f = join(dir, 'shared.jsonl')
+    const base = {
+      chain: 'eth',
+      category: 'sanctioned',
+      entity: 'EU listed',
+      source: 'eu-list',
+      confidence: 'official_list',
+    }
+    writeFileSync(
+      f,
+      `${JSON.stringify({ ...base, address: other, tlp: 'clear' })}\n${JSON.stringify({ ...base, address: hidden, tlp: 'amber' })}\n`,
+    )
+    await importLabelsFile(store, f)
+    const a = createApp({
+      screener: new Screener({ index: await LabelIndex.load(store) }),
+      keys: await ApiKeyRegistry.load(store),
+    }).app
+    const j = (await (await a.request(`/api/v1/address/${other}`, { headers: { 'X-API-Key': key } })).json()) as {
+      identifications: { name: string }[]
+    }
+    expect(j.identifications.map((i) => i.name)).toEqual([`SANCTIONS: eu-list EU listed ${other}`])
+    const h = (await (await a.request(`/api/v1/address/${hidden}`, { headers: { 'X-API-Key': key } })).json()) as {
+      identifications: unknown[]
+    }
+    expect(h.identifications).toEqual([])
+  })
 })

@@ -9,6 +9,7 @@
  */
 
 import { checkAddress } from '../../intel/canonicalAddress.js'
+import { OFAC_SOURCE } from '../../intel/importOfac.js'
 import { isScreenError } from '../../risk/Screener.js'
 import { authenticate } from '../auth.js'
 import { apiError, type RouteModule } from '../context.js'
@@ -22,13 +23,22 @@ export const sanctionsFacades: RouteModule = {
       const r = ctx.screener.screen(address)
       if (isScreenError(r)) return apiError(c, 400, 'invalid_address', `invalid address: ${r.error}`)
       ctx.onScreened?.(r, c.get('apiKey')?.keyId ?? null)
-      const identifications = ctx.screener.sanctionsOf(r.canonical).map((l) => ({
-        category: 'sanctions',
-        name: `SANCTIONS: OFAC SDN ${l.entity} ${l.validFrom ?? ''} ${l.address}`.replace(/\s+/g, ' '),
-        description:
-          `${l.entity} was added to OFAC's SDN List${l.validFrom ? ` on ${l.validFrom}` : ''}. ${l.note ?? ''}`.trim(),
-        url: l.reference ?? 'https://sanctionssearch.ofac.treas.gov/',
-      }))
+      const identifications = ctx.screener.sanctionsOf(r.canonical).map((l) =>
+        l.source === OFAC_SOURCE
+          ? {
+              category: 'sanctions',
+              name: `SANCTIONS: OFAC SDN ${l.entity} ${l.validFrom ?? ''} ${l.address}`.replace(/\s+/g, ' '),
+              description:
+                `${l.entity} was added to OFAC's SDN List${l.validFrom ? ` on ${l.validFrom}` : ''}. ${l.note ?? ''}`.trim(),
+              url: l.reference ?? 'https://sanctionssearch.ofac.treas.gov/',
+            }
+          : {
+              category: 'sanctions',
+              name: `SANCTIONS: ${l.source} ${l.entity} ${l.validFrom ?? ''} ${l.address}`.replace(/\s+/g, ' '),
+              description: `${l.entity} is sanctioned according to ${l.source}. ${l.note ?? ''}`.trim(),
+              url: l.reference ?? '',
+            },
+      )
       return c.json({ identifications })
     })
 
