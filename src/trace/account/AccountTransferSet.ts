@@ -70,6 +70,13 @@ export type AccountTransferSet = {
   readonly pools: Map<number, PoolRole>
   readonly assets: AssetInfo[]
   readonly txHashes: string[]
+  /** Dense ledger id of (from, asset) and (to, asset) per row, -1 when the address is -1. */
+  readonly fromLedger: Int32Array
+  readonly toLedger: Int32Array
+  readonly ledgerAddress: Int32Array
+  readonly ledgerAsset: Int32Array
+  /** `address * assets.length + asset` → ledger id. */
+  readonly ledgerIndex: Map<number, number>
 }
 
 /** One row as loaders and tests give it. */
@@ -120,7 +127,7 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
   const order: number[] = []
   for (let i = 0; i < rows.length; i++) if (!(fee === 'ignore' && rows[i]!.kind === 'fee')) order.push(i)
   const sub = (r: TransferRow) => (r.kind === 'fee' ? (fee === 'first' ? -1 : Number.MAX_SAFE_INTEGER) : r.subIndex)
-  order.sort((x, y) => {
+  const cmp = (x: number, y: number) => {
     const a = rows[x]!
     const b = rows[y]!
     return (
@@ -131,7 +138,10 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
       sub(a) - sub(b) ||
       x - y
     )
-  })
+  }
+  let sorted = true
+  for (let i = 1; i < order.length && sorted; i++) sorted = cmp(order[i - 1]!, order[i]!) < 0
+  if (!sorted) order.sort(cmp)
   const n = order.length
   const addresses: string[] = []
   const addressIndex = new Map<string, number>()
@@ -209,5 +219,34 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     set.linkConfidence[t] = l.confidence
   }
   for (const [a, role] of opts.pools ?? []) set.pools.set(addr(a), role)
-  return set
+  const nA = Math.max(assets.length, 1)
+  const ledgerIndex = new Map<number, number>()
+  const la: number[] = []
+  const ls: number[] = []
+  const ledgerOf = (a: number, as: number): number => {
+    if (a < 0) return -1
+    const k = a * nA + as
+    let l = ledgerIndex.get(k)
+    if (l === undefined) {
+      l = la.length
+      la.push(a)
+      ls.push(as)
+      ledgerIndex.set(k, l)
+    }
+    return l
+  }
+  const fromLedger = new Int32Array(n)
+  const toLedger = new Int32Array(n)
+  for (let p = 0; p < n; p++) {
+    fromLedger[p] = ledgerOf(set.from[p]!, set.asset[p]!)
+    toLedger[p] = ledgerOf(set.to[p]!, set.asset[p]!)
+  }
+  return {
+    ...set,
+    fromLedger,
+    toLedger,
+    ledgerAddress: Int32Array.from(la),
+    ledgerAsset: Int32Array.from(ls),
+    ledgerIndex,
+  }
 }

@@ -43,7 +43,7 @@ export type LedgerState = {
   readonly asset: number
   balance: bigint
   tainted: bigint
-  /** Hops from a seed of the first taint that reached this ledger (0 = seed), -1 never tainted. */
+  /** Hops from a seed of the first taint that reached this ledger, -1 never tainted. */
   hops: number
   /** Row that first brought taint here, -1 none. */
   via: number
@@ -54,8 +54,13 @@ export type PropagateResult = {
   readonly taint: bigint[]
   /** Hop number of each tainted row (1 = first row out of a seed), 0 when clean. */
   readonly hops: Int32Array
-  /** Ledgers keyed by `address * assetCount + asset`. */
-  readonly ledgers: Map<number, LedgerState>
+  /** Final state of the ledger of (address, asset), undefined when the pair never moved value. */
+  ledgerOf(address: number, asset: number): LedgerState | undefined
+  /** Final state of every ledger (dense ledger ids of the set). Balances are tracked only for ledgers taint
+   *  could reach (others report balance 0). */
+  ledgers(): LedgerState[]
+  /** Ledgers still holding taint at the end. */
+  taintedLedgers(): LedgerState[]
   /** Rows whose taint was not followed because of maxHops (the taint left the sender; it ends there). */
   readonly cut: Map<number, bigint>
   readonly stats: { taintedIn: bigint; openingBalance: bigint; rows: number; taintedRows: number }
@@ -66,100 +71,130 @@ type Seq = { amt: bigint[]; dirty: boolean[]; head: number }
 /** Run one policy over the whole set in one pass (after an opening-balance pre-pass). */
 export function propagateAccountTaint(set: AccountTransferSet, opts: PropagateOptions): PropagateResult {
   const { policy } = opts
-  const seeds = opts.seedAddresses ?? new Set<number>()
   const seedRows = opts.seedRows ?? new Set<number>()
   const maxHops = opts.maxHops ?? Number.POSITIVE_INFINITY
-  const nAssets = Math.max(set.assets.length, 1)
   const sequential = policy === 'fifo' || policy === 'lifo'
   const n = set.n
+  const L = set.ledgerAddress.length
+  // address flags: 1 seed, 2 pool
+  const flag = new Uint8Array(set.addresses.length)
+  for (const a of set.pools.keys()) if (a >= 0) flag[a] = 2
+  for (const a of opts.seedAddresses ?? []) if (a >= 0) flag[a] = 1
+  const { from, to, fromLedger, toLedger, value, linkFrom, linkKind } = set
   const taint = new Array<bigint>(n).fill(0n)
   const hops = new Int32Array(n)
-  const ledgers = new Map<number, LedgerState>()
-  const seqs = new Map<number, Seq>()
-  const poisoned = new Set<number>()
-  const isOrdinary = (a: number) => a >= 0 && !seeds.has(a) && !set.pools.has(a)
+  const seedRowFlag = new Uint8Array(n)
+  for (const p of seedRows) if (p >= 0 && p < n) seedRowFlag[p] = 1
 
-  // Pre-pass: the opening balance each ordinary ledger needs so it never goes negative.
-  const running = new Map<number, bigint>()
-  const opening = new Map<number, bigint>()
+  // Pass 1 (integers only): the ledgers taint can ever reach, in time order. Balances are tracked only for
+  // them (their whole history), which keeps the bigint work proportional to the traced part of the set.
+  const relevant = new Uint8Array(L)
+  const pot = new Uint8Array(n)
   for (let p = 0; p < n; p++) {
-    const x = set.value[p]!
-    const f = set.from[p]!
-    const t = set.to[p]!
-    const as = set.asset[p]!
-    if (isOrdinary(f) && !seedRows.has(p)) {
-      const k = f * nAssets + as
-      const b = (running.get(k) ?? 0n) - x
-      if (b < 0n) {
-        opening.set(k, (opening.get(k) ?? 0n) - b)
-        running.set(k, 0n)
-      } else running.set(k, b)
+    const f = from[p]!
+    const link = linkFrom[p]!
+    if (
+      seedRowFlag[p] === 1 ||
+      (f >= 0 && flag[f] === 1) ||
+      (link >= 0 && pot[link] === 1 && (linkKind[p] !== 2 || opts.followMixerLinks)) ||
+      (f >= 0 && flag[f] === 0 && relevant[fromLedger[p]!] === 1)
+    ) {
+      pot[p] = 1
+      const t = to[p]!
+      if (t >= 0 && flag[t] === 0) relevant[toLedger[p]!] = 1
     }
-    if (isOrdinary(t)) {
-      const k = t * nAssets + as
-      running.set(k, (running.get(k) ?? 0n) + x)
+  }
+  // Pass 2: the opening balance each relevant ledger needs so it never goes negative.
+  const bal = new Array<bigint>(L).fill(0n)
+  const open = new Array<bigint>(L).fill(0n)
+  for (let p = 0; p < n; p++) {
+    const x = value[p]!
+    const f = from[p]!
+    if (f >= 0 && flag[f] === 0 && seedRowFlag[p] === 0 && relevant[fromLedger[p]!] === 1) {
+      const l = fromLedger[p]!
+      const b = bal[l]! - x
+      if (b < 0n) {
+        open[l] = open[l]! - b
+        bal[l] = 0n
+      } else bal[l] = b
+    }
+    const t = to[p]!
+    if (t >= 0 && flag[t] === 0 && relevant[toLedger[p]!] === 1) {
+      const l = toLedger[p]!
+      bal[l] = bal[l]! + x
     }
   }
   let openingBalance = 0n
-  const ledger = (a: number, as: number): LedgerState => {
-    const k = a * nAssets + as
-    let l = ledgers.get(k)
-    if (l === undefined) {
-      const o = opening.get(k) ?? 0n
-      openingBalance += o
-      l = { address: a, asset: as, balance: o, tainted: 0n, hops: -1, via: -1 }
-      ledgers.set(k, l)
-      if (sequential) seqs.set(k, { amt: o > 0n ? [o] : [], dirty: o > 0n ? [false] : [], head: 0 })
-    }
-    return l
+  for (let l = 0; l < L; l++) {
+    bal[l] = open[l]!
+    openingBalance += open[l]!
   }
+  const tnt = new Array<bigint>(L).fill(0n)
+  const lhops = new Int32Array(L).fill(-1)
+  const lvia = new Int32Array(L).fill(-1)
+  const poisoned = new Uint8Array(L)
+  // FIFO/LIFO lot queues, created when a ledger first receives taint (until then it is all clean)
+  const seqs: (Seq | undefined)[] = sequential ? new Array(L) : []
 
   let taintedIn = 0n
   let taintedRows = 0
   const out: { amt: bigint[]; dirty: boolean[] } = { amt: [], dirty: [] }
   const cut = new Map<number, bigint>()
   for (let p = 0; p < n; p++) {
-    const x = set.value[p]!
-    const f = set.from[p]!
-    const t = set.to[p]!
-    const as = set.asset[p]!
+    const f = from[p]!
+    const t = to[p]!
+    const fl = f >= 0 && flag[f] === 0 ? fromLedger[p]! : -1
+    const tl = t >= 0 && flag[t] === 0 ? toLedger[p]! : -1
+    if (pot[p] === 0 && (fl < 0 || relevant[fl] === 0) && (tl < 0 || relevant[tl] === 0)) continue
+    const x = value[p]!
     let tx = 0n
-    let h = 0
     let viaHops = -1
     let consumed = false
-    out.amt.length = 0
-    out.dirty.length = 0
-    const link = set.linkFrom[p]!
-    if (seedRows.has(p) || (f >= 0 && seeds.has(f))) {
+    const link = linkFrom[p]!
+    if (seedRowFlag[p] === 1 || (f >= 0 && flag[f] === 1)) {
       tx = x
       taintedIn += x
       viaHops = 0
-    } else if (link >= 0 && (set.linkKind[p] !== 2 || opts.followMixerLinks)) {
-      const sv = set.value[link]!
+    } else if (link >= 0 && (linkKind[p] !== 2 || opts.followMixerLinks)) {
+      const sv = value[link]!
       const st = taint[link]!
-      tx = sv === 0n ? 0n : (x * st) / sv
-      if (tx > x) tx = x
-      viaHops = tx > 0n ? hops[link]! : -1
-    } else if (isOrdinary(f)) {
-      const src = ledger(f, as)
-      viaHops = src.hops
-      if (policy === 'haircut') tx = src.balance === 0n ? 0n : (x * src.tainted) / src.balance
-      // biome-ignore lint/complexity/useMathMinMax: bigint
-      else if (policy === 'dirty-first') tx = x < src.tainted ? x : src.tainted
-      else if (policy === 'clean-first') {
-        const clean = src.balance - src.tainted
-        tx = x > clean ? x - clean : 0n
-      } else if (policy === 'poison') tx = poisoned.has(f * nAssets + as) ? x : 0n
-      else {
-        consumeSeq(seqs.get(f * nAssets + as)!, x, policy === 'lifo', out)
-        consumed = true
-        for (let i = 0; i < out.amt.length; i++) if (out.dirty[i]) tx += out.amt[i]!
+      if (st > 0n && sv > 0n) {
+        tx = (x * st) / sv
+        if (tx > x) tx = x
+        viaHops = hops[link]!
       }
-      if (src.balance < x) throw new InvariantError(`ledger overdrawn at row ${p}`, { details: { row: p } })
-      src.balance -= x
-      if (policy === 'poison') src.tainted = poisoned.has(f * nAssets + as) ? src.balance : 0n
-      else src.tainted -= tx
+    } else if (fl >= 0 && relevant[fl] === 1) {
+      const l = fl
+      const T = tnt[l]!
+      if (T > 0n || poisoned[l] === 1) {
+        viaHops = lhops[l]!
+        const B = bal[l]!
+        if (policy === 'haircut') tx = (x * T) / B
+        // biome-ignore lint/complexity/useMathMinMax: bigint
+        else if (policy === 'dirty-first') tx = x < T ? x : T
+        else if (policy === 'clean-first') {
+          const clean = B - T
+          tx = x > clean ? x - clean : 0n
+        } else if (policy === 'poison') tx = x
+        else {
+          out.amt.length = 0
+          out.dirty.length = 0
+          consumeSeq(seqs[l]!, x, policy === 'lifo', out)
+          consumed = true
+          for (let i = 0; i < out.amt.length; i++) if (out.dirty[i]) tx += out.amt[i]!
+        }
+      }
+      const B = bal[l]!
+      if (B < x) throw new InvariantError(`ledger overdrawn at row ${p}`, { details: { row: p } })
+      if (!consumed && sequential && seqs[l] !== undefined) {
+        // a clean-only withdrawal from a queue that exists cannot happen (T > 0 above); keep the queue exact
+        consumeSeq(seqs[l]!, x, policy === 'lifo', { amt: [], dirty: [] })
+      }
+      bal[l] = B - x
+      if (policy === 'poison') tnt[l] = poisoned[l] === 1 ? B - x : 0n
+      else tnt[l] = T - tx
     }
+    let h = 0
     if (tx > 0n) {
       h = viaHops + 1
       if (h > maxHops) {
@@ -174,33 +209,65 @@ export function propagateAccountTaint(set: AccountTransferSet, opts: PropagateOp
       hops[p] = h
       taintedRows++
     }
-    if (isOrdinary(t)) {
-      const dst = ledger(t, as)
-      dst.balance += x
+    if (tl >= 0 && relevant[tl] === 1) {
+      const l = tl
+      const before = bal[l]!
+      bal[l] = before + x
       if (policy === 'poison') {
-        if (tx > 0n) poisoned.add(t * nAssets + as)
-        dst.tainted = poisoned.has(t * nAssets + as) ? dst.balance : 0n
-      } else dst.tainted += tx
-      if (tx > 0n && dst.hops < 0) {
-        dst.hops = h
-        dst.via = p
+        if (tx > 0n) poisoned[l] = 1
+        tnt[l] = poisoned[l] === 1 ? before + x : 0n
+      } else tnt[l] = tnt[l]! + tx
+      if (tx > 0n && lhops[l]! < 0) {
+        lhops[l] = h
+        lvia[l] = p
       }
       if (sequential) {
-        const q = seqs.get(t * nAssets + as)!
-        if (consumed) for (let i = 0; i < out.amt.length; i++) pushLot(q, out.amt[i]!, out.dirty[i]!)
-        else if (tx === x) pushLot(q, x, true)
-        else if (tx === 0n) pushLot(q, x, false)
-        else {
-          pushLot(q, x - tx, false)
-          pushLot(q, tx, true)
+        let q = seqs[l]
+        if (q === undefined && tx > 0n) {
+          q = { amt: before > 0n ? [before] : [], dirty: before > 0n ? [false] : [], head: 0 }
+          seqs[l] = q
+        }
+        if (q !== undefined) {
+          if (consumed) for (let i = 0; i < out.amt.length; i++) pushLot(q, out.amt[i]!, out.dirty[i]!)
+          else if (tx === x) pushLot(q, x, true)
+          else if (tx === 0n) pushLot(q, x, false)
+          else {
+            pushLot(q, x - tx, false)
+            pushLot(q, tx, true)
+          }
         }
       }
     }
   }
-  if (policy === 'poison') {
-    for (const [k, l] of ledgers) l.tainted = poisoned.has(k) ? l.balance : 0n
+  const state = (l: number): LedgerState => ({
+    address: set.ledgerAddress[l]!,
+    asset: set.ledgerAsset[l]!,
+    balance: bal[l]!,
+    tainted: tnt[l]!,
+    hops: lhops[l]!,
+    via: lvia[l]!,
+  })
+  const nA = Math.max(set.assets.length, 1)
+  return {
+    taint,
+    hops,
+    cut,
+    ledgerOf: (a, as) => {
+      const l = set.ledgerIndex.get(a * nA + as)
+      return l === undefined || flag[a] !== 0 ? undefined : state(l)
+    },
+    ledgers: () => {
+      const r: LedgerState[] = []
+      for (let l = 0; l < L; l++) if (flag[set.ledgerAddress[l]!] === 0) r.push(state(l))
+      return r
+    },
+    taintedLedgers: () => {
+      const r: LedgerState[] = []
+      for (let l = 0; l < L; l++) if (tnt[l]! > 0n && flag[set.ledgerAddress[l]!] === 0) r.push(state(l))
+      return r
+    },
+    stats: { taintedIn, openingBalance, rows: n, taintedRows },
   }
-  return { taint, hops, ledgers, cut, stats: { taintedIn, openingBalance, rows: n, taintedRows } }
 }
 
 function pushLot(q: Seq, amt: bigint, dirty: boolean): void {

@@ -125,7 +125,6 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
     followMixerLinks: o.followMixerLinks ?? false,
     maxHops: o.maxHops ?? Number.POSITIVE_INFINITY,
   })
-  const nA = Math.max(set.assets.length, 1)
   const assetOf = (as: number) => set.assets[as]!
   const amountBy = new Map<number, bigint>()
   const add = (m: Map<number, bigint>, k: number, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v)
@@ -142,7 +141,7 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
       if (link >= 0) cur = link
       else {
         const f = set.from[cur]!
-        cur = f < 0 ? -1 : (r.ledgers.get(f * nA + set.asset[cur]!)?.via ?? -1)
+        cur = f < 0 ? -1 : (r.ledgerOf(f, set.asset[cur]!)?.via ?? -1)
       }
     }
     return out.reverse()
@@ -215,9 +214,7 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
       })
     } else truncated = true
   }
-  for (const l of r.ledgers.values()) {
-    if (l.tainted > 0n) endAdd(l.address, l.asset, 'holding', l.tainted, l.hops, l.via)
-  }
+  for (const l of r.taintedLedgers()) endAdd(l.address, l.asset, 'holding', l.tainted, l.hops, l.via)
   const endpoints: AccountEndpoint[] = [...ends.values()]
     .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
     .map((e) => {
