@@ -74,8 +74,7 @@ export class CoinJoins {
 
   private coordOut(s: Service, value: number): OutPlan {
     const fresh = s.wallet.lastRecv < 0
-    s.wallet.lastRecv = 0
-    return { value, wallet: s.wallet, kind: P2WPKH, idx: 0, fresh }
+    return { value, wallet: s.wallet, kind: P2WPKH, idx: 0, fresh, commit: () => (s.wallet.lastRecv = 0) }
   }
 
   /** Up to `n` distinct privacy users, each with coins selected for at least `min` sat (coins removed from wallets). */

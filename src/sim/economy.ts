@@ -210,9 +210,10 @@ export class Economy {
       if (sum - fee > DUST) {
         const out =
           ex.hot.lastRecv >= 0 && rng.chance(0.6)
-            ? { value: sum - fee, wallet: ex.hot, kind: ex.hotKind, idx: ex.hot.lastRecv, fresh: false }
+            ? { value: sum - fee, wallet: ex.hot, kind: ex.hot.lastRecvKind, idx: ex.hot.lastRecv, fresh: false }
             : eng.fresh(ex.hot, ex.hotKind, sum - fee)
         ex.hot.lastRecv = out.idx
+        ex.hot.lastRecvKind = out.kind
         eng.send({ inputs: coins, outputs: [out], fp: ex.hot.fp })
         sent++
       } else for (const c of coins) ex.dep.add(c)
@@ -549,15 +550,13 @@ export class Economy {
 
 /** The bridge's current vault address (reused until the vault churns). */
 export function vaultOut(b: World['bridge'], value: number): OutPlan {
-  const fresh = b.vault.lastRecv !== b.vaultIdx
-  b.vault.lastRecv = b.vaultIdx
-  return { value, wallet: b.vault, kind: 2, idx: b.vaultIdx, fresh }
+  const idx = b.vaultIdx
+  const fresh = b.vault.lastRecv !== idx
+  return { value, wallet: b.vault, kind: 2, idx, fresh, commit: () => (b.vault.lastRecv = idx) }
 }
 
 /** An OTC desk's receiving address (a handful reused per desk). */
 export function otcOut(w: Wallet, value: number): OutPlan {
-  const idx = Math.max(w.lastRecv, 0)
   const fresh = w.lastRecv < 0
-  w.lastRecv = 0
-  return { value, wallet: w, kind: 2, idx, fresh }
+  return { value, wallet: w, kind: 2, idx: 0, fresh, commit: () => (w.lastRecv = 0) }
 }

@@ -33,6 +33,8 @@ export type OutPlan = {
   label?: string | null
   /** Do not credit the wallet (the caller keeps the coin, e.g. Whirlpool premix/postmix registries). */
   hold?: boolean
+  /** Run once the transaction is sent (e.g. remember a receive address as used). */
+  commit?: () => void
   /** Set by `send`: the output index after ordering. */
   vout?: number
   /** Set by `send`: the address string when it was computed (fresh outputs). */
@@ -218,6 +220,7 @@ export class Engine {
     const coins: (Coin | null)[] = new Array(outs.length)
     for (let j = 0; j < outs.length; j++) {
       const o = outs[j]!
+      o.commit?.()
       if (!o.wallet) {
         coins[j] = null
         continue

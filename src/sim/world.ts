@@ -90,7 +90,9 @@ export class World {
     const kinds: ScriptKind[] = [P2PKH, P2SH_P2WPKH, P2WPKH, P2WPKH, P2TR]
     for (let i = 0; i < pop.miners; i++) {
       const e = this.entity('miner', `miner-${i}`, `Mining pool ${i}`, true)
-      this.miners.push({ entity: e, wallet: new Wallet(e, e.num * 8, serviceFp, 'mining_pool'), kind: kinds[i % 4]! })
+      const w = new Wallet(e, e.num * 8, serviceFp, 'mining_pool')
+      w.next = 3 // indexes 0–2: the pool's coinbase addresses
+      this.miners.push({ entity: e, wallet: w, kind: kinds[i % 4]! })
     }
     for (let i = 0; i < pop.exchanges; i++) {
       const e = this.entity('exchange', `exchange-${i}`, `Exchange ${i}`, true)
@@ -134,7 +136,9 @@ export class World {
     }
     for (let i = 0; i < pop.otcs; i++) {
       const e = this.entity('otc', `otc-${i}`, `OTC desk ${i}`, true)
-      this.otcs.push({ entity: e, wallet: new Wallet(e, e.num * 8, serviceFp, 'otc'), kind: P2WPKH })
+      const w = new Wallet(e, e.num * 8, serviceFp, 'otc')
+      w.next = 1 // index 0: the desk's receiving address
+      this.otcs.push({ entity: e, wallet: w, kind: P2WPKH })
     }
     const coord = (id: string, name: string): Service => {
       const e = this.entity('coinjoin_coordinator', id, name, true)
@@ -189,8 +193,10 @@ export class World {
     if (w.lastRecv >= 0 && eng.rng.chance(ind.reuse))
       return { value, wallet: w, kind: w.lastRecvKind, idx: w.lastRecv, fresh: false }
     const o = eng.fresh(w, this.kindFor(ind), value)
-    w.lastRecv = o.idx
-    w.lastRecvKind = o.kind
+    o.commit = () => {
+      w.lastRecv = o.idx
+      w.lastRecvKind = o.kind
+    }
     return o
   }
 
@@ -213,7 +219,6 @@ export class World {
   /** Output to the deposit address `idx` of exchange `ex` (customer number, or a thief account ≥ 1e7). */
   deposit(ex: Exchange, idx: number, value: number): OutPlan {
     const fresh = !ex.seen.has(idx)
-    if (fresh) ex.seen.add(idx)
     return {
       value,
       wallet: ex.dep,
@@ -221,6 +226,7 @@ export class World {
       idx,
       fresh,
       label: this.depositLabelled(ex, idx) ? 'exchange' : null,
+      commit: () => ex.seen.add(idx),
     }
   }
 
