@@ -23,6 +23,7 @@ type Opts = {
   minAmount: string
   stopAtServices?: boolean
   coinjoin: string
+  feeConvention: string
   fromTime?: string
   toTime?: string
   fromHeight?: string
@@ -66,6 +67,7 @@ export function register(program: Command): void {
       'at a CoinJoin: stop, or spread 1/anonymity-set per equal output (probabilistic)',
       'stop',
     )
+    .option('--fee-convention <c>', 'FIFO/LIFO/TIHO fee convention: fee-last or pre-haircut', 'fee-last')
     .option('--from-time <t>', 'backward: stop at funding before this time (unix seconds or ISO date)')
     .option('--to-time <t>', 'forward: stop at spends after this time (unix seconds or ISO date)')
     .option('--from-height <h>', 'load the graph from this height (default: genesis of the store)')
@@ -84,6 +86,9 @@ export function register(program: Command): void {
         throw new UsageError('--direction must be forward or backward')
       }
       if (o.coinjoin !== 'stop' && o.coinjoin !== 'spread') throw new UsageError('--coinjoin must be stop or spread')
+      if (o.feeConvention !== 'fee-last' && o.feeConvention !== 'pre-haircut') {
+        throw new UsageError('--fee-convention must be fee-last or pre-haircut')
+      }
       const maxHops = parseIntOption('--max-hops', o.maxHops)!
       const minAmount = parseIntOption('--min-amount', o.minAmount)!
       const fromTime = parseTimeOption('--from-time', o.fromTime)
@@ -110,6 +115,7 @@ export function register(program: Command): void {
           minAmount,
           stopAtServices: o.stopAtServices ?? false,
           coinjoin: o.coinjoin,
+          feeConvention: o.feeConvention,
           labels: ctx.labels,
           detectCoinJoin: ctx.detectCoinJoin,
           coverage: ctx.coverage,

@@ -62,7 +62,7 @@ export function traceToText(r: TraceResult, limit = 25): string {
   const out: string[] = []
   const params = r.params
   out.push(
-    `trace ${params.direction} from ${r.seeds.map((s) => s.seed).join(', ')}  (max hops ${params.maxHops}, min ${params.minAmount} sat, services ${params.stopAtServices ? 'stop' : 'followed'}, coinjoin ${params.coinjoin}, fee last)`,
+    `trace ${params.direction} from ${r.seeds.map((s) => s.seed).join(', ')}  (max hops ${params.maxHops}, min ${params.minAmount} sat, services ${params.stopAtServices ? 'stop' : 'followed'}, coinjoin ${params.coinjoin}, ${params.feeConvention})`,
   )
   for (const p of policyResults(r)) {
     out.push('')

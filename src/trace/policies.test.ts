@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { type Chunks, CLEAN, chunkTotal, perLabel, taintedSum } from './chunks.js'
+import { feeShares } from './feePreHaircut.js'
 import type { PolicyName, TxTaintInput } from './kernel.js'
 import { policyNames } from './kernel.js'
-import { kernels } from './policies.js'
+import { kernelFor, kernels } from './policies.js'
 
 const T = 0
 /** heuristics.md §4.3: I1 = 3 BTC stolen, I2 = 7 BTC clean → O1 = 6 BTC, O2 = 3.99 BTC, fee 0.01 BTC. */
@@ -207,6 +208,50 @@ describe('properties (heuristics.md §4.4)', () => {
           inTaint: [...tx.inTaint.slice(0, i), clean(a), clean(b), ...tx.inTaint.slice(i + 1)],
         }
         expect(kernels.fifo(split)).toEqual(kernels.fifo(tx))
+      }),
+    )
+  })
+})
+
+describe('fee pre-haircut (heuristics.md §4.3 rows)', () => {
+  test('LIFO and TIHO exact; FIFO; poison and haircut unchanged', () => {
+    const lifo = kernelFor('lifo', 'pre-haircut')(worked)
+    expect([taintedSum(lifo.outs[0]), taintedSum(lifo.outs[1]), taintedSum(lifo.fee)]).toEqual([
+      0, 299_700_000, 300_000,
+    ])
+    const tiho = kernelFor('tiho', 'pre-haircut')(worked)
+    expect([taintedSum(tiho.outs[0]), taintedSum(tiho.outs[1]), taintedSum(tiho.fee)]).toEqual([
+      299_700_000, 0, 300_000,
+    ])
+    const fifo = kernelFor('fifo', 'pre-haircut')(worked)
+    expect([taintedSum(fifo.outs[0]), taintedSum(fifo.outs[1]), taintedSum(fifo.fee)]).toEqual([
+      299_700_000, 0, 300_000,
+    ])
+    expect(kernelFor('haircut', 'pre-haircut')(worked)).toEqual(kernels.haircut(worked))
+    expect(kernelFor('poison', 'pre-haircut')(worked)).toEqual(kernels.poison(worked))
+  })
+
+  test('fee shares: floor each, remainder to the last input', () => {
+    expect(feeShares([300_000_000, 700_000_000], 1_000_000)).toEqual([300_000, 700_000])
+    expect(feeShares([1, 1, 1], 2)).toEqual([0, 1, 1])
+  })
+
+  test('conservation per label and coverage under pre-haircut', () => {
+    fc.assert(
+      fc.property(arbTx, (tx) => {
+        for (const p of ['fifo', 'lifo', 'tiho'] as const) {
+          const r = kernelFor(p, 'pre-haircut')(tx)
+          const inL = new Map<number, number>()
+          for (const c of tx.inTaint) perLabel(c, inL)
+          const outL = new Map<number, number>()
+          for (const c of r.outs) perLabel(c, outL)
+          perLabel(r.fee, outL)
+          expect([...outL].sort()).toEqual([...inL].sort())
+          r.outs.forEach((c, j) => {
+            if (c) expect(chunkTotal(c)).toBe(tx.outValues[j])
+          })
+          expect(taintedSum(r.fee)).toBeLessThanOrEqual(tx.fee)
+        }
       }),
     )
   })

@@ -281,11 +281,16 @@ describe('multi-hop properties on random chains', () => {
 
   test('conservation over a whole trace: Σ endpoint amounts + Σ fees = Σ seeded value (all but poison)', () => {
     fc.assert(
-      fc.property(arbChainPlan, fc.integer({ min: 1, max: 12 }), fc.nat(), (plan, hops, extra) => {
+      fc.property(arbChainPlan, fc.integer({ min: 1, max: 12 }), fc.nat(), fc.boolean(), (plan, hops, extra, pre) => {
         const g2 = buildUtxoGraph(chainFromPlan(plan))
         // a second seed (a whole transaction, labelled apart) that may lie downstream of the first
         const second = `${g2.names.txid(extra % g2.txCount)}@two`
-        const r = runTrace(g2, { seeds: [...seedsOf(g2), second], policy: 'all', maxHops: hops }) as MultiTrace
+        const r = runTrace(g2, {
+          seeds: [...seedsOf(g2), second],
+          policy: 'all',
+          maxHops: hops,
+          feeConvention: pre ? 'pre-haircut' : 'fee-last',
+        }) as MultiTrace
         for (const p of r.policies) {
           if (p.policy === 'poison') continue
           expect(p.stats.endpointAmount + p.fees.total).toBe(p.taintedIn)

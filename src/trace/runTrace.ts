@@ -7,6 +7,7 @@
 import { InvalidInputError } from '../core/errors.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
 import { buildPolicyResult, type PolicyResult } from './buildPolicyResult.js'
+import type { FeeConvention } from './feePreHaircut.js'
 import { type PolicyName, policyNames } from './kernel.js'
 import { parseSeed, type SeedSpec } from './parseSeed.js'
 import { type GraphCoverage, resolveSeeds, type SeedResolution } from './resolveSeeds.js'
@@ -33,6 +34,8 @@ export type TraceOptions = {
   readonly clusterOf?: (address: number) => string | null
   readonly clusterMembers?: (cluster: string) => readonly number[] | null
   readonly detectCoinJoin?: CoinJoinDetector
+  /** Fee convention of FIFO/LIFO/TIHO (heuristics.md §4.2): `fee-last` (default) or `pre-haircut`. */
+  readonly feeConvention?: FeeConvention
   readonly coverage?: GraphCoverage
   /** What data the trace ran on (store tip, graph range, label count…), copied into the result for the case file. */
   readonly dataVersion?: Record<string, string | number | null>
@@ -45,7 +48,7 @@ export type TraceParams = {
   minAmount: number
   stopAtServices: boolean
   coinjoin: 'stop' | 'spread'
-  feeConvention: 'fee-last'
+  feeConvention: FeeConvention
   fromTime: number | null
   toTime: number | null
 }
@@ -101,6 +104,9 @@ export function runTrace(g: UtxoGraph, o: TraceOptions): TraceResult {
   if (!Number.isInteger(maxHops) || maxHops < 0) throw new InvalidInputError(`max hops must be an integer ≥ 0`)
   if (!Number.isInteger(minAmount) || minAmount < 0)
     throw new InvalidInputError(`min amount must be integer satoshi ≥ 0`)
+  if (o.feeConvention !== undefined && o.feeConvention !== 'fee-last' && o.feeConvention !== 'pre-haircut') {
+    throw new InvalidInputError(`unknown fee convention ${String(o.feeConvention)} (fee-last or pre-haircut)`)
+  }
   if (o.seeds.length === 0) throw new InvalidInputError('no seed given')
   const specs = o.seeds.map((s) => (typeof s === 'string' ? parseSeed(s, o.label ?? 'default') : s))
   const res: SeedResolution = resolveSeeds(g, specs, { clusterMembers: o.clusterMembers, coverage: o.coverage })
@@ -117,6 +123,7 @@ export function runTrace(g: UtxoGraph, o: TraceOptions): TraceResult {
     toTime: o.toTime,
     serviceOf: lookups.serviceOf,
     detectCoinJoin: o.detectCoinJoin,
+    feeConvention: o.feeConvention ?? 'fee-last',
   } as const
   const runs = direction === 'forward' ? traceForward(g, res.seeds, engine) : traceBackward(g, res.seeds, engine)
   const ms = performance.now() - started
@@ -144,7 +151,7 @@ export function runTrace(g: UtxoGraph, o: TraceOptions): TraceResult {
     minAmount,
     stopAtServices: o.stopAtServices ?? false,
     coinjoin: o.coinjoin ?? 'stop',
-    feeConvention: 'fee-last',
+    feeConvention: o.feeConvention ?? 'fee-last',
     fromTime: o.fromTime ?? null,
     toTime: o.toTime ?? null,
   }

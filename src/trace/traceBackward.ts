@@ -22,7 +22,7 @@ import { mulDivFloor } from './haircut.js'
 import type { PolicyName } from './kernel.js'
 import { isSequential } from './kernel.js'
 import { MinHeap } from './MinHeap.js'
-import { kernels } from './policies.js'
+import { kernelFor } from './policies.js'
 import { newPolicyRun, taintedOf } from './traceForward.js'
 import type { EngineParams, PolicyRun, ResolvedSeed, StopReason } from './types.js'
 
@@ -208,7 +208,7 @@ function backwardSequential(
   cone.reverse()
   const inCone = new Set(cone)
   const chunks = new Map<number, Chunks>()
-  const kernel = kernels[policy]
+  const kernel = kernelFor(policy, p.feeConvention)
   for (const t of cone) {
     run.txs++
     const inValues: number[] = []

@@ -18,7 +18,7 @@ import { type Chunks, CLEAN, pushChunk, taintedSum } from './chunks.js'
 import type { TxTaintInput, TxTaintResult } from './kernel.js'
 import { isSequential, type PolicyName } from './kernel.js'
 import { MinHeap } from './MinHeap.js'
-import { kernels } from './policies.js'
+import { kernelFor, kernels } from './policies.js'
 import type { CoinJoinInfo, EngineParams, PolicyRun, ResolvedSeed, StopReason } from './types.js'
 
 export function newPolicyRun(policy: PolicyName): PolicyRun {
@@ -48,6 +48,7 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
   const minAmount = Math.max(1, p.minAmount ?? 1)
   const toTime = p.toTime ?? Number.POSITIVE_INFINITY
   const runs = p.policies.map(newPolicyRun)
+  const kernelOf = p.policies.map((x) => kernelFor(x, p.feeConvention))
   const heap = new MinHeap()
   const queued = new Set<number>()
   const cjCache = new Map<number, CoinJoinInfo | null>()
@@ -141,7 +142,8 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
       fee = 0
     }
     const cj = p.coinjoin === 'spread' ? coinjoinOf(t) : null
-    for (const run of runs) {
+    for (let k = 0; k < runs.length; k++) {
+      const run = runs[k]!
       let inTaint: (Chunks | null)[] | null = null
       let hop = Number.POSITIVE_INFINITY
       let via = -1
@@ -164,7 +166,7 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
       run.txs++
       run.via.set(t, via)
       const tx: TxTaintInput = { inValues, inTaint, outValues, fee }
-      const r = cj ? spreadCoinJoin(run.policy, tx, cj, o0) : kernels[run.policy](tx)
+      const r = cj ? spreadCoinJoin(run.policy, tx, cj, o0) : kernelOf[k]!(tx)
       if (r.fee) run.fees.set(t, r.fee)
       for (let j = 0; j < r.outs.length; j++) {
         const c = r.outs[j]

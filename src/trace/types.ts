@@ -8,6 +8,7 @@
 import type { LabelCategory } from '../core/model.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
 import type { Chunks } from './chunks.js'
+import type { FeeConvention } from './feePreHaircut.js'
 import type { PolicyName } from './kernel.js'
 
 export type Direction = 'forward' | 'backward'
@@ -65,6 +66,8 @@ export type EngineParams = {
   /** Service label of an address (its own label, or its cluster's): the trace stops there with stopAtServices. */
   readonly serviceOf?: (address: number) => ServiceLabel | null
   readonly detectCoinJoin?: CoinJoinDetector
+  /** Fee convention of the sequential policies (heuristics.md §4.2). Default `fee-last`. */
+  readonly feeConvention?: FeeConvention
 }
 
 /** What one policy's traversal left behind, index-based (the result builder turns it into JSON). */
