@@ -43,14 +43,20 @@ export function register(program: Command): void {
     .option('--max-hops <n>', 'exposure depth H (default 5)')
     .option('--decay <lambda>', 'hop decay λ (default 0.5)')
     .option('--no-graph', 'labels only: do not load chain data for exposure')
+    .option('--cluster', "exposure of the address's whole cluster (latest clustering run)")
     .option('--json', 'print JSON')
     .action(async (address: string, _o: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals() as ExposureCliOptions & { db?: string; json?: boolean; graph?: boolean }
+      const o = cmd.optsWithGlobals() as ExposureCliOptions & {
+        db?: string
+        json?: boolean
+        graph?: boolean
+        cluster?: boolean
+      }
       const exposure = exposureOptions(o)
       const store = await HoundStore.open(dbPath(o))
       try {
         const screener = await openScreener(store, { withGraph: o.graph !== false, exposure })
-        const r = screener.screen(address)
+        const r = screener.screen(address, 'red', { cluster: Boolean(o.cluster) })
         if (isScreenError(r)) throw new InvalidInputError(`invalid address '${r.address}': ${r.error}`)
         const rec = new ScreeningRecorder(store)
         rec.record(r, null)
@@ -61,6 +67,11 @@ export function register(program: Command): void {
           `${r.address}: ${r.risk.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`,
           `data version: intel ${dv.intel}, chain ${dv.chain ?? '-'} tip ${dv.tipHeight ?? '-'}; policy ${r.policy}`,
         ]
+        if (r.cluster) {
+          lines.push(
+            `cluster ${r.cluster.id} (${r.cluster.size} addresses)${r.cluster.exposureOfCluster ? ': exposure of the whole cluster' : ''}`,
+          )
+        }
         if (r.labels.length) {
           lines.push('', 'labels:')
           lines.push(

@@ -48,6 +48,8 @@ export type ScreenResult = {
   readonly categories: readonly LabelCategory[]
   readonly sanctioned: boolean
   readonly labels: readonly ScreenLabel[]
+  /** The address's cluster when clustering is loaded (exposure is the cluster's with `cluster: true`). */
+  readonly cluster: { readonly id: string; readonly size: number; readonly exposureOfCluster: boolean } | null
   /** Null when the address is not in the loaded chain graph (or no graph is loaded). */
   readonly exposure: Exposure | null
   readonly policy: string
@@ -66,6 +68,11 @@ export type ScreenerOptions = {
   readonly exposure?: ExposureParams
   /** Results cached per canonical address (cleared when the screener is rebuilt). Default 100,000. */
   readonly cacheSize?: number
+  /**
+   * Clustering (graph address id → cluster id, non-singleton clusters only; `loadClusterAssignment`). Enables
+   * cluster-scope labels (a label on a cluster-defining address applies to every member) and cluster exposure.
+   */
+  readonly clusterOf?: ReadonlyMap<number, string> | null
 }
 
 /** Thrown-free input error for screening: the caller maps it to 400 / exit code 2. */
@@ -80,10 +87,33 @@ export class Screener {
   private readonly labelCaches = tlpLevels.map(() => new Map<number, ServiceLabel | null>())
   private readonly cache = new Map<string, ScreenResult>()
   private readonly cacheSize: number
+  private readonly clusterOf: ReadonlyMap<number, string> | null
+  private readonly members = new Map<string, number[]>()
+  private readonly clusterLabels = new Map<string, IndexedLabel[]>()
 
   constructor(o: ScreenerOptions) {
     this.index = o.index
     this.graph = o.graph ?? null
+    this.clusterOf = this.graph ? (o.clusterOf ?? null) : null
+    if (this.clusterOf && this.graph) {
+      for (const [a, c] of this.clusterOf) {
+        const m = this.members.get(c)
+        if (m) m.push(a)
+        else this.members.set(c, [a])
+      }
+      for (const key of this.index.keys()) {
+        for (const l of this.index.lookupCanonical(key)) {
+          if (l.scope !== 'cluster') continue
+          let a = this.graph.names.addressIndex(l.address)
+          if (a < 0) a = this.graph.names.addressIndex(key)
+          const c = a >= 0 ? this.clusterOf.get(a) : undefined
+          if (c === undefined) continue
+          const list = this.clusterLabels.get(c)
+          if (list) list.push(l)
+          else this.clusterLabels.set(c, [l])
+        }
+      }
+    }
     this.params = o.exposure ?? {}
     this.cacheSize = o.cacheSize ?? 100_000
     this.dataVersion = {
@@ -101,7 +131,12 @@ export class Screener {
     let l = cache.get(a)
     if (l !== undefined) return l
     const s = this.graph?.names.address(a)
-    const best = s ? bestLabel(visible(this.index.lookup(s), tlpRank)) : null
+    let best = s ? bestLabel(visible(this.index.lookup(s), tlpRank)) : null
+    if (!best && this.clusterOf) {
+      const c = this.clusterOf.get(a)
+      const cl = c === undefined ? undefined : this.clusterLabels.get(c)
+      if (cl) best = bestLabel(visible(cl, tlpRank))
+    }
     l = best ? { category: best.category, entity: best.entity } : null
     cache.set(a, l)
     return l
@@ -111,8 +146,9 @@ export class Screener {
    * Screen one address. Returns an input error (not thrown) for a malformed address. `maxTlp` hides labels more
    * restricted than that level, from the address's own labels and from its exposure (an API key's ceiling).
    */
-  screen(address: unknown, maxTlp: Tlp = 'red'): ScreenResult | ScreenInputError {
+  screen(address: unknown, maxTlp: Tlp = 'red', opts: { cluster?: boolean } = {}): ScreenResult | ScreenInputError {
     const rank = tlpLevels.indexOf(maxTlp)
+    const asCluster = Boolean(opts.cluster && this.clusterOf)
     const chk = checkAddress(address)
     if (!chk.ok) {
       // An address we hold intelligence on is always accepted, even with a bad checksum (OFAC typos).
@@ -121,23 +157,33 @@ export class Screener {
     }
     const input = (address as string).trim()
     const canonical = chk.ok ? chk.canonical : input
-    const cacheKey = rank === MAX_TLP ? canonical : `${rank}|${canonical}`
+    const cacheKey = rank === MAX_TLP && !asCluster ? canonical : `${rank}|${asCluster ? 'c' : ''}|${canonical}`
     const hit = this.cache.get(cacheKey)
     if (hit) return hit.address === input ? hit : { ...hit, address: input }
-    const r = this.compute(input, canonical, rank)
+    const r = this.compute(input, canonical, rank, asCluster)
     if (this.cache.size >= this.cacheSize) this.cache.clear()
     this.cache.set(cacheKey, r)
     return r
   }
 
-  private compute(address: string, canonical: string, rank: number): ScreenResult {
-    const own = visible(this.index.lookupCanonical(canonical), rank)
+  private compute(address: string, canonical: string, rank: number, asCluster: boolean): ScreenResult {
+    let own = visible(this.index.lookupCanonical(canonical), rank)
     let exposure: Exposure | null = null
+    let cluster: ScreenResult['cluster'] = null
     if (this.graph) {
       let a = this.graph.names.addressIndex(address)
       if (a < 0 && canonical !== address) a = this.graph.names.addressIndex(canonical)
       const labelOf = rank === MAX_TLP ? this.labelOfAddressId : (x: number) => this.labelOf(x, rank)
-      if (a >= 0) exposure = computeExposure(this.graph, [a], labelOf, this.params)
+      const c = a >= 0 && this.clusterOf ? this.clusterOf.get(a) : undefined
+      let target = [a]
+      if (c !== undefined) {
+        const members = this.members.get(c) ?? [a]
+        cluster = { id: c, size: members.length, exposureOfCluster: asCluster }
+        if (asCluster) target = members
+        const cl = visible(this.clusterLabels.get(c) ?? [], rank).filter((l) => !own.includes(l))
+        if (cl.length) own = [...own, ...cl]
+      }
+      if (a >= 0) exposure = computeExposure(this.graph, target, labelOf, this.params)
     }
     const ownCats = own.map((l) => l.category)
     const { level, reasons } = riskLevel(ownCats, exposure)
@@ -180,6 +226,7 @@ export class Screener {
       categories,
       sanctioned: own.some((l) => l.category === 'sanctioned'),
       labels,
+      cluster,
       exposure,
       policy: exposure?.policy ?? this.params.policy ?? 'haircut',
       maxTlp: tlpLevels[rank]!,

@@ -3,11 +3,13 @@
  * chain, its graph (loadUtxoGraph) for exposure, with the tip height as the data version.
  * @module
  */
+import { NotFoundError } from '../core/errors.js'
 import type { Tlp } from '../core/model.js'
 import { loadUtxoGraph } from '../graph/loadUtxoGraph.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
 import { LabelIndex } from '../intel/LabelIndex.js'
 import { btcStats } from '../store/btcStats.js'
+import { loadClusterAssignment } from '../store/clusterLoad.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import type { ExposureParams } from './computeExposure.js'
 import { Screener } from './Screener.js'
@@ -17,6 +19,8 @@ export type OpenScreenerOptions = {
   readonly withGraph?: boolean
   readonly maxTlp?: Tlp
   readonly exposure?: ExposureParams
+  /** Load the latest clustering run when there is one (cluster labels, cluster exposure). Default true. */
+  readonly withClusters?: boolean
 }
 
 export async function openScreener(store: HoundStore, opts: OpenScreenerOptions = {}): Promise<Screener> {
@@ -32,5 +36,20 @@ export async function openScreener(store: HoundStore, opts: OpenScreenerOptions 
       chain = stats.chain
     }
   }
-  return new Screener({ index, graph, tipHeight, chain, ...(opts.exposure ? { exposure: opts.exposure } : {}) })
+  let clusterOf: Map<number, string> | null = null
+  if (graph && opts.withClusters !== false) {
+    try {
+      clusterOf = await loadClusterAssignment(store)
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e // no clustering run yet: addresses only
+    }
+  }
+  return new Screener({
+    index,
+    graph,
+    tipHeight,
+    chain,
+    clusterOf,
+    ...(opts.exposure ? { exposure: opts.exposure } : {}),
+  })
 }

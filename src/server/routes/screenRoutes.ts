@@ -78,7 +78,7 @@ export const screenRoutes: RouteModule = {
       }
       const results: ScreenResult[] = []
       for (let i = 0; i < list.length; i++) {
-        const r = s.screen(list[i], maxTlp)
+        const r = s.screen(list[i], maxTlp, { cluster: v.cluster === true })
         if (isScreenError(r)) return apiError(c, 400, 'invalid_address', `addresses[${i}]: invalid address: ${r.error}`)
         results.push(r)
       }
@@ -103,6 +103,7 @@ export const screenRoutes: RouteModule = {
                     required: ['addresses'],
                     properties: {
                       addresses: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string' } },
+                      cluster: { type: 'boolean', description: "exposure of each address's whole cluster" },
                     },
                   },
                   {
