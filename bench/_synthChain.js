@@ -5,8 +5,9 @@
  * (409 txs with 6,031 inputs: consolidations). Each synthetic block copies one template with:
  * - the coinbase scriptSig replaced by the BIP34 push of the synthetic height (so every coinbase txid is new);
  * - in-block spends re-pointed at the copies' new txids (so every txid in the block is new);
- * - external inputs spending the OLDEST unspent outputs of earlier synthetic blocks (a FIFO pool), so they
- *   resolve and the UTXO set stays realistic; while the pool is empty (first blocks) they stay unresolvable;
+ * - external inputs spending the OLDEST unspent outputs of earlier synthetic blocks (a FIFO pool of outputs not
+ *   spent in their own block), so they resolve and nothing is spent twice; while the pool is empty (first
+ *   block) they stay unresolvable;
  * - with `freshAddresses`, the hash inside every p2pkh/p2sh/p2wpkh/p2wsh/p2tr script XORed with the height, so
  *   addresses are new in every block (the worst case for the address map).
  * The template is chosen to keep the UTXO pool near `utxoTarget`: 426,884 when above it, else 574,200.
@@ -31,14 +32,23 @@ export const START_HEIGHT = 1_000_000
 function loadTemplate(rel) {
   const block = decodeBlock(new Uint8Array(readFileSync(join(data, rel))))
   const index = new Map(block.txs.map((t, i) => [t.txid, i]))
+  // outputs spent inside the template block: never offered to later blocks (that would be a double spend)
+  const spentInBlock = new Set()
+  for (const t of block.txs)
+    for (const i of t.inputs) if (index.has(i.prevTxid)) spentInBlock.add(`${index.get(i.prevTxid)}:${i.prevVout}`)
   return {
+    spentInBlock,
     block,
     txs: block.txs.map((t) => ({
       version: t.version,
       locktime: t.locktime,
       coinbase: t.coinbase,
       // in-block prevout → template tx index, else -1
-      inputs: t.inputs.map((i) => ({ ...i, inBlock: index.get(i.prevTxid) ?? -1, prevBytes: fromHexReversed(i.prevTxid) })),
+      inputs: t.inputs.map((i) => ({
+        ...i,
+        inBlock: index.get(i.prevTxid) ?? -1,
+        prevBytes: fromHexReversed(i.prevTxid),
+      })),
       outputs: t.outputs,
     })),
   }
@@ -88,7 +98,13 @@ export function synthChain({ dir, txs, freshAddresses = false, utxoTarget = 1_00
           const push = bip34HeightPush(height)
           const sig = new Uint8Array(push.length + 4)
           sig.set(push)
-          return { prevTxid: inp.prevBytes, prevVout: inp.prevVout, scriptSig: sig, sequence: inp.sequence, witness: inp.witness }
+          return {
+            prevTxid: inp.prevBytes,
+            prevVout: inp.prevVout,
+            scriptSig: sig,
+            sequence: inp.sequence,
+            witness: inp.witness,
+          }
         }
         let prevTxid = inp.prevBytes
         let prevVout = inp.prevVout
@@ -115,6 +131,7 @@ export function synthChain({ dir, txs, freshAddresses = false, utxoTarget = 1_00
       layouts.push(layout.txid)
       for (let k = 0; k < outputs.length; k++) {
         if (outputs[k].script[0] === 0x6a) continue // OP_RETURN: unspendable
+        if (t.spentInBlock.has(`${i}:${k}`)) continue
         poolTx.push(layout.txid)
         poolVout.push(k)
       }
@@ -150,7 +167,10 @@ export function synthChain({ dir, txs, freshAddresses = false, utxoTarget = 1_00
     written += t.txs.length
     blocks++
     height++
-    if (blocks % 200 === 0) log(`synth: ${blocks} blocks, ${written} txs, pool ${poolTx.length - head}, ${((Date.now() - t0) / 1000).toFixed(0)}s`)
+    if (blocks % 200 === 0)
+      log(
+        `synth: ${blocks} blocks, ${written} txs, pool ${poolTx.length - head}, ${((Date.now() - t0) / 1000).toFixed(0)}s`,
+      )
   }
   closeSync(fd)
   const info = { dir, blocks, txs: written, startHeight: START_HEIGHT, freshAddresses, utxoTarget }

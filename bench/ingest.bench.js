@@ -28,7 +28,9 @@ const mb = (b) => Math.round(b / 2 ** 20)
 
 const tg = Date.now()
 const chain = synthChain({ dir: chainDir, txs, freshAddresses: fresh, log: (m) => console.error(m) })
-console.error(`chain: ${chain.blocks} blocks, ${chain.txs} txs in ${chainDir} (${((Date.now() - tg) / 1000).toFixed(0)}s)`)
+console.error(
+  `chain: ${chain.blocks} blocks, ${chain.txs} txs in ${chainDir} (${((Date.now() - tg) / 1000).toFixed(0)}s)`,
+)
 
 const store = await HoundStore.open(dbFile)
 const source = openBlockSource({ blocks: [chainDir], network: 'mainnet', startHeight: chain.startHeight })
@@ -44,7 +46,9 @@ const summary = await ingestBtc(store, source, {
     if (p.txs >= next) {
       const s = (performance.now() - t0) / 1000
       marks.push({ txs: p.txs, seconds: s, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed })
-      console.error(`${p.txs} txs  ${s.toFixed(1)}s  ${Math.round(p.txs / s)} tx/s  rss ${mb(process.memoryUsage().rss)} MB`)
+      console.error(
+        `${p.txs} txs  ${s.toFixed(1)}s  ${Math.round(p.txs / s)} tx/s  rss ${mb(process.memoryUsage().rss)} MB`,
+      )
       while (next <= p.txs) next += 1_000_000
     }
   },
@@ -55,15 +59,30 @@ const cpuSeconds = (cpu.user + cpu.system) / 1e6
 store.close()
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
 
-console.log(`\n## ingest: ${summary.txs.toLocaleString('en-US')} txs, ${summary.blocks} blocks${fresh ? ', fresh addresses' : ''}, batch ${batchBlocks} blocks\n`)
+console.log(
+  `\n## ingest: ${summary.txs.toLocaleString('en-US')} txs, ${summary.blocks} blocks${fresh ? ', fresh addresses' : ''}, batch ${batchBlocks} blocks\n`,
+)
 console.log('| txs | elapsed (s) | tx/s (cumulative) | RSS (MB) | JS heap (MB) |')
 console.log('|---:|---:|---:|---:|---:|')
 for (const m of marks)
-  console.log(`| ${m.txs.toLocaleString('en-US')} | ${m.seconds.toFixed(1)} | ${Math.round(m.txs / m.seconds).toLocaleString('en-US')} | ${mb(m.rss)} | ${mb(m.heap)} |`)
-console.log(`\ntotal ${seconds.toFixed(1)} s, ${Math.round(summary.txs / seconds).toLocaleString('en-US')} tx/s, ` +
-  `${Math.round(summary.inputs / seconds).toLocaleString('en-US')} inputs/s, ${Math.round(summary.outputs / seconds).toLocaleString('en-US')} outputs/s; peak RSS ${maxRssMb} MB`)
-console.log(`process CPU ${cpuSeconds.toFixed(1)} s (user+sys, all threads incl. DuckDB's): ${Math.round(summary.txs / cpuSeconds).toLocaleString('en-US')} tx per CPU-second; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`)
-console.log(`time split: source wait ${summary.sourceSeconds.toFixed(1)} s, decode ${summary.decodeSeconds.toFixed(1)} s, ` +
-  `write (classify + UTXO index + append + commit) ${summary.writeSeconds.toFixed(1)} s; late-resolved inputs ${summary.lateResolved}`)
+  console.log(
+    `| ${m.txs.toLocaleString('en-US')} | ${m.seconds.toFixed(1)} | ${Math.round(m.txs / m.seconds).toLocaleString('en-US')} | ${mb(m.rss)} | ${mb(m.heap)} |`,
+  )
+console.log(
+  `\ntotal ${seconds.toFixed(1)} s, ${Math.round(summary.txs / seconds).toLocaleString('en-US')} tx/s, ` +
+    `${Math.round(summary.inputs / seconds).toLocaleString('en-US')} inputs/s, ${Math.round(summary.outputs / seconds).toLocaleString('en-US')} outputs/s; peak RSS ${maxRssMb} MB`,
+)
+console.log(
+  `process CPU ${cpuSeconds.toFixed(1)} s (user+sys, all threads incl. DuckDB's): ${Math.round(summary.txs / cpuSeconds).toLocaleString('en-US')} tx per CPU-second; load average ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+)
+console.log(
+  `time split: source wait ${summary.sourceSeconds.toFixed(1)} s, decode ${summary.decodeSeconds.toFixed(1)} s, ` +
+    `write ${summary.writeSeconds.toFixed(1)} s (rows ${summary.writeSplit.rows.toFixed(1)}, appender flush ${summary.writeSplit.flush.toFixed(1)}, commit ${summary.writeSplit.commit.toFixed(1)}); late-resolved inputs ${summary.lateResolved}`,
+)
 if (!process.argv.includes('--keep')) rmSync(dbFile, { force: true })
 else console.log(`store kept at ${dbFile}`)

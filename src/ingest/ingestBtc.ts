@@ -9,7 +9,7 @@
 
 import { classifyScript } from '../btc/classifyScript.js'
 import type { BtcNetwork } from '../btc/networks.js'
-import { SourceError } from '../core/errors.js'
+import { SourceError, UsageError } from '../core/errors.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import { BtcIngestor } from './BtcIngestor.js'
 import type { ColumnarBlock } from './columnarBlock.js'
@@ -27,6 +27,11 @@ export type IngestBtcOptions = {
   /** Transactions per atomic batch, at most (default 100,000). */
   batchTxs?: number | undefined
   signal?: AbortSignal | undefined
+  /**
+   * DuckDB buffer-pool cap for this process (DuckDB syntax, default '1GB'): keeps ingest RSS bounded instead of
+   * caching the growing database in memory; DuckDB spills to disk beyond it.
+   */
+  memoryLimit?: string | undefined
   /** Decode worker threads (default: 1 when there are ≥ 2 cores, else decode in this thread). */
   decodeWorkers?: number | undefined
   /** Called after each committed batch. */
@@ -52,6 +57,8 @@ export type IngestProgress = {
   sourceSeconds: number
   decodeSeconds: number
   writeSeconds: number
+  /** Split of writeSeconds: building rows, flushing appenders into DuckDB, commit. */
+  writeSplit: { rows: number; flush: number; commit: number }
 }
 
 export type IngestSummary = IngestProgress & {
@@ -71,6 +78,11 @@ export async function ingestBtc(
 ): Promise<IngestSummary> {
   const t0 = performance.now()
   const network = opts.network
+  const limit = opts.memoryLimit ?? '1GB'
+  if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(limit)) {
+    throw new UsageError(`memory limit '${limit}' is not a size like 512MB or 2GB`, { details: { limit } })
+  }
+  await store.run(`SET memory_limit = '${limit}'`)
   const ing = await BtcIngestor.open(store, network, (s) => classifyScript(s, network))
   const cp = ing.checkpoint
   const resumedFrom = cp?.height ?? -1
@@ -86,6 +98,7 @@ export async function ingestBtc(
     sourceSeconds: 0,
     decodeSeconds: 0,
     writeSeconds: 0,
+    writeSplit: ing.timing,
   }
   const done = (): IngestSummary => ({
     ...progress,

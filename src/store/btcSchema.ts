@@ -64,6 +64,7 @@ export const inputColumns = [
   ['input_id', 'i64'],
   ['tx_id', 'i64'],
   ['vin', 'i32'],
+  /** Stored only when prev_output_id is NULL at ingest (coinbase, prevout not in the store); else derive it. */
   ['prev_txid', 'str'],
   ['prev_vout', 'u32'],
   ['sequence', 'u32'],
@@ -96,6 +97,9 @@ export async function ensureBtcSchema(store: HoundStore): Promise<void> {
     ${createTable('outputs', outputColumns)}
     ${createTable('inputs', inputColumns)}
     ${createTable('addresses', addressColumns)}
+    CREATE VIEW IF NOT EXISTS inputs_outpoint AS
+      SELECT i.input_id, coalesce(i.prev_txid, t.txid) AS prev_txid, i.prev_vout
+      FROM inputs i LEFT JOIN outputs o ON o.output_id = i.prev_output_id LEFT JOIN txs t ON t.tx_id = o.tx_id;
     CREATE VIEW IF NOT EXISTS outputs_spent AS
       SELECT i.prev_output_id AS output_id, i.input_id AS spent_by_input_id, i.tx_id AS spent_by_tx_id,
              i.vin AS spent_by_vin

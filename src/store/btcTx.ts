@@ -44,9 +44,11 @@ export async function btcTx(store: HoundStore, txid: string): Promise<BtcTxView>
   const fi = Number(t.fi)
   const fo = Number(t.fo)
   const ins = await store.all<Record<string, unknown>>(
-    `SELECT i.prev_txid, i.prev_vout, i.value::DOUBLE AS value, a.address
-     FROM inputs i LEFT JOIN addresses a ON a.address_id = i.address_id
-     WHERE i.input_id >= ${fi} AND i.input_id < ${fi + Number(t.ni)} ORDER BY i.input_id`,
+    `WITH i AS (SELECT * FROM inputs WHERE input_id >= ${fi} AND input_id < ${fi + Number(t.ni)})
+     SELECT coalesce(i.prev_txid, pt.txid) AS prev_txid, i.prev_vout, i.value::DOUBLE AS value, a.address
+     FROM i LEFT JOIN addresses a ON a.address_id = i.address_id
+     LEFT JOIN outputs po ON po.output_id = i.prev_output_id LEFT JOIN txs pt ON pt.tx_id = po.tx_id
+     ORDER BY i.input_id`,
   )
   const outs = await store.all<Record<string, unknown>>(
     `WITH o AS (SELECT * FROM outputs WHERE output_id >= ${fo} AND output_id < ${fo + Number(t.no)})
