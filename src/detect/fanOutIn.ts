@@ -1,0 +1,127 @@
+/**
+ * Fan-out and fan-in burst detector (heuristics.md §5.12).
+ *
+ * Rule (our parameters, documented in docs/detectors.md). Transactions spending service-labelled inputs (exchange
+ * batches and cold-storage sweeps) and CoinJoins are skipped: their shape is the service's normal operation.
+ * - **fan-out**: ≥ `minOutputs` (5) spendable outputs, ≥ 80 % of them to addresses never seen before, no output back
+ *   to an input address. Confidence 0.4, +0.25 when the fresh outputs have low dispersion (coefficient of
+ *   variation ≤ 0.1, §5.12), +0.25 when every input was received within `burstSeconds` (6 h) before (a burst);
+ *   alerts below `minConfidence` (0.5) are dropped, so a fan-out needs equal amounts or a burst.
+ * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs. Confidence 0.4,
+ *   +0.25 when all inputs were created within `burstSeconds` of each other, +0.25 when the tx spends them within
+ *   `burstSeconds` of the latest (a consolidation right after a split, not a wallet sweep of old coins).
+ * @module
+ */
+import { detectCoinJoin } from '../cluster/coinjoin/detectCoinJoin.js'
+import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
+import type { Alert, Labels } from './Alert.js'
+import { coefficientOfVariation, endsSince, makeAlert, r4, spendableOutputs } from './graphUtil.js'
+
+export type FanOutInParams = {
+  minOutputs: number
+  minFreshShare: number
+  maxCv: number
+  minInputs: number
+  maxFanInOutputs: number
+  burstSeconds: number
+  minConfidence: number
+}
+
+export const defaultFanOutInParams: FanOutInParams = {
+  minOutputs: 5,
+  minFreshShare: 0.8,
+  maxCv: 0.1,
+  minInputs: 3,
+  maxFanInOutputs: 2,
+  burstSeconds: 6 * 3_600,
+  minConfidence: 0.5,
+}
+
+/** Creation time of the prevout of input `i`, or -1 when the prevout is outside the graph. */
+function fundedAt(g: UtxoGraph, i: number): number {
+  const o = g.inPrevOut[i]!
+  return o < 0 ? -1 : g.txTime[g.outTx[o]!]!
+}
+
+export function detectFanOutIn(
+  g: UtxoGraph,
+  labels: Labels = new Map(),
+  params: Partial<FanOutInParams> = {},
+  since?: number,
+): Alert[] {
+  const p = { ...defaultFanOutInParams, ...params }
+  const alerts: Alert[] = []
+  for (let t = 0; t < g.txCount; t++) {
+    if (isCoinbase(g, t) || !endsSince(g, t, since)) continue
+    const i0 = g.txInStart[t]!
+    const i1 = g.txInStart[t + 1]!
+    let service = false
+    const inAddrs = new Set<number>()
+    let oldest = Number.POSITIVE_INFINITY
+    let newest = -1
+    let known = true
+    for (let i = i0; i < i1; i++) {
+      const a = g.inAddr[i]!
+      if (labels.has(a)) service = true
+      inAddrs.add(a)
+      const ft = fundedAt(g, i)
+      if (ft < 0) known = false
+      else {
+        oldest = Math.min(oldest, ft)
+        newest = Math.max(newest, ft)
+      }
+    }
+    if (service) continue
+    const outs = spendableOutputs(g, t)
+    const now = g.txTime[t]!
+    if (outs.length >= p.minOutputs) {
+      const fresh = outs.filter((o) => g.addrOuts[g.addrOutStart[g.outAddr[o]!]!] === o)
+      const back = outs.some((o) => inAddrs.has(g.outAddr[o]!))
+      if (!back && fresh.length >= p.minFreshShare * outs.length && detectCoinJoin(g, t) === null) {
+        const vals = fresh.map((o) => g.outValue[o]!)
+        const cv = coefficientOfVariation(vals)
+        const burst = known && now - oldest <= p.burstSeconds
+        const conf = 0.4 + (cv <= p.maxCv ? 0.25 : 0) + (burst ? 0.25 : 0)
+        if (conf >= p.minConfidence) {
+          alerts.push(
+            makeAlert(g, 'fan_out', 'fan.out', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], conf, {
+              rule: {
+                minOutputs: p.minOutputs,
+                minFreshShare: p.minFreshShare,
+                maxCv: p.maxCv,
+                burstSeconds: p.burstSeconds,
+              },
+              outputs: outs.length,
+              freshOutputs: fresh.length,
+              cv: r4(cv),
+              total: vals.reduce((a, b) => a + b, 0),
+              holdSeconds: known ? now - oldest : null,
+              burst,
+            }),
+          )
+        }
+      }
+    }
+    if (i1 - i0 >= p.minInputs && inAddrs.size >= p.minInputs && outs.length >= 1 && outs.length <= p.maxFanInOutputs) {
+      const together = known && newest - oldest <= p.burstSeconds
+      const quick = known && now - newest <= p.burstSeconds
+      const conf = 0.4 + (together ? 0.25 : 0) + (quick ? 0.25 : 0)
+      if (conf >= p.minConfidence) {
+        let total = 0
+        for (let i = i0; i < i1; i++) total += g.inValue[i]!
+        alerts.push(
+          makeAlert(g, 'fan_in', 'fan.in', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], conf, {
+            rule: { minInputs: p.minInputs, maxOutputs: p.maxFanInOutputs, burstSeconds: p.burstSeconds },
+            inputs: i1 - i0,
+            inputAddresses: inAddrs.size,
+            outputs: outs.length,
+            total,
+            fundingSpreadSeconds: known ? newest - oldest : null,
+            waitSeconds: known ? now - newest : null,
+          }),
+        )
+      }
+    }
+  }
+  return alerts
+}
