@@ -7,7 +7,7 @@
  * @module
  */
 import { getHashes, hash } from 'node:crypto'
-import { bech32, bech32m, createBase58check } from '@scure/base'
+import { createBase58check } from '@scure/base'
 import { hash160 as nobleHash160 } from '../btc/hash.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import { sha256SmallInto } from '../btc/sha256dInto.js'
@@ -114,9 +114,9 @@ export class KeyDeriver {
       case P2SH_P2WPKH:
         return this.b58.encode(Uint8Array.of(n.scriptHashPrefix, ...program))
       case P2WPKH:
-        return bech32.encode(n.bech32Hrp, [0, ...bech32.toWords(program)])
+        return segwitAddress(n.bech32Hrp, 0, program)
       default:
-        return bech32m.encode(n.bech32Hrp, [1, ...bech32m.toWords(program)])
+        return segwitAddress(n.bech32Hrp, 1, program)
     }
   }
 
@@ -183,28 +183,81 @@ export function scriptFromProgram(kind: ScriptKind, p: Uint8Array): Uint8Array {
   }
 }
 
+const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
+const GEN = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3] as const
+
+function polymodStep(pre: number): number {
+  const b = pre >>> 25
+  return (
+    (((pre & 0x1ffffff) << 5) ^
+      (-(b & 1) & GEN[0]) ^
+      (-((b >>> 1) & 1) & GEN[1]) ^
+      (-((b >>> 2) & 1) & GEN[2]) ^
+      (-((b >>> 3) & 1) & GEN[3]) ^
+      (-((b >>> 4) & 1) & GEN[4])) >>>
+    0
+  )
+}
+
+const hrpState = new Map<string, number>()
+
+/**
+ * BIP173/BIP350 segwit address (bech32 for v0, bech32m for v1+), written for speed: the simulator encodes an
+ * address for every new output. Checked against @scure/base in keys.test.ts.
+ */
+export function segwitAddress(hrp: string, version: number, program: Uint8Array): string {
+  let chk = hrpState.get(hrp)
+  if (chk === undefined) {
+    chk = 1
+    for (let i = 0; i < hrp.length; i++) chk = polymodStep(chk) ^ (hrp.charCodeAt(i) >> 5)
+    chk = polymodStep(chk)
+    for (let i = 0; i < hrp.length; i++) chk = polymodStep(chk) ^ (hrp.charCodeAt(i) & 31)
+    hrpState.set(hrp, chk)
+  }
+  let out = `${hrp}1${CHARSET[version]}`
+  chk = polymodStep(chk) ^ version
+  let acc = 0
+  let bits = 0
+  for (let i = 0; i < program.length; i++) {
+    acc = ((acc << 8) | program[i]!) & 0xfff
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      const w = (acc >>> bits) & 31
+      chk = polymodStep(chk) ^ w
+      out += CHARSET[w]
+    }
+  }
+  if (bits > 0) {
+    const w = (acc << (5 - bits)) & 31
+    chk = polymodStep(chk) ^ w
+    out += CHARSET[w]
+  }
+  for (let i = 0; i < 6; i++) chk = polymodStep(chk)
+  chk = (chk ^ (version === 0 ? 1 : 0x2bc830a3)) >>> 0
+  for (let i = 0; i < 6; i++) out += CHARSET[(chk >>> (5 * (5 - i))) & 31]
+  return out
+}
+
 /** A DER-encoded ECDSA signature placeholder with SIGHASH_ALL: 71 or 72 bytes, low-S, minimal integers. */
 export function derSig(rng: Rng): Uint8Array {
-  const r = rng.fill(new Uint8Array(32))
-  const s = rng.fill(new Uint8Array(32))
-  if (r[0] === 0) r[0] = 1
-  s[0] = (s[0]! & 0x7f) | 0x01
-  const rPad = r[0]! >= 0x80 ? 1 : 0
+  const r0 = rng.u32() & 0xff || 1
+  const rPad = r0 >= 0x80 ? 1 : 0
   const rLen = 32 + rPad
   const out = new Uint8Array(6 + rLen + 32 + 1)
-  let p = 0
-  out[p++] = 0x30
-  out[p++] = 4 + rLen + 32
-  out[p++] = 0x02
-  out[p++] = rLen
-  if (rPad) out[p++] = 0
-  out.set(r, p)
-  p += 32
-  out[p++] = 0x02
-  out[p++] = 32
-  out.set(s, p)
-  p += 32
-  out[p] = 0x01
+  out[0] = 0x30
+  out[1] = 4 + rLen + 32
+  out[2] = 0x02
+  out[3] = rLen
+  const r = 4 + rPad
+  rng.fill(out, r + 1, r + 32)
+  out[r] = r0
+  const s = r + 32
+  out[s] = 0x02
+  out[s + 1] = 32
+  rng.fill(out, s + 3, s + 34)
+  out[s + 2] = (rng.u32() & 0x7f) | 0x01
+  out[s + 34] = 0x01
   return out
 }
 

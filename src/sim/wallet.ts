@@ -119,16 +119,14 @@ export class Wallet {
   ): Coin[] | null {
     const n = this.coins.length
     if (n === 0) return null
-    let order: Coin[]
-    if (strategy === 'random') {
-      order = []
-      for (let k = 0; k < n; k++) order.push(this.coins[(startAt + k) % n]!)
-    } else {
-      order = this.coins.slice().sort((a, b) => (strategy === 'largest' ? b.value - a.value : a.value - b.value))
-    }
+    const order =
+      strategy === 'random'
+        ? null
+        : this.coins.slice().sort((a, b) => (strategy === 'largest' ? b.value - a.value : a.value - b.value))
     const picked: Coin[] = []
     let sum = 0
-    for (const c of order) {
+    for (let k = 0; k < n; k++) {
+      const c = order ? order[k]! : this.coins[(startAt + k) % n]!
       if (c.mature > height || (accept && !accept(c))) continue
       picked.push(c)
       sum += c.value
