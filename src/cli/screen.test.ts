@@ -1,0 +1,150 @@
+/**
+ * End-to-end: the real CLI (dist/cli/main.js) on a store ingested from the first 600 real mainnet blocks —
+ * `hound incident add` (block 9's coinbase as "stolen"), `hound screen`, `hound rescreen`, `hound keys create`,
+ * `hound serve` over a real socket.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { dataPath, repoRoot } from '../core/_testData.js'
+
+const main = join(repoRoot, 'dist/cli/main.js')
+const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
+const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
+const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
+
+type Run = { code: number; stdout: string; stderr: string }
+function hound(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [main, ...args])
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d) => {
+      stdout += d
+    })
+    p.stderr.on('data', (d) => {
+      stderr += d
+    })
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
+}
+
+function ensureBuilt(): void {
+  const built = existsSync(main) ? statSync(main).mtimeMs : 0
+  const srcs = ['cli/screen.ts', 'cli/incident.ts', 'cli/serve.ts', 'risk/Screener.ts', 'intel/addIncident.ts']
+  if (built > 0 && srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < built)) return
+  try {
+    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    })
+  } catch {
+    // type errors elsewhere in the tree still emit JavaScript
+  }
+}
+
+describe('hound incident / screen / rescreen / keys / serve on real blocks 0–599', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hound-screen-'))
+  const db = join(dir, 'nb.duckdb')
+  beforeAll(async () => {
+    ensureBuilt()
+    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', db, '--json', '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+  }, 180_000)
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  test('screen before any intelligence: no risk, exposure computed on the chain with the data version', async () => {
+    const r = await hound(['screen', HAL, '--db', db, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const j = JSON.parse(r.stdout)
+    expect(j).toMatchObject({ address: HAL, risk: 'none', labels: [], policy: 'haircut' })
+    expect(j.dataVersion.tipHeight).toBe(599)
+    expect(j.exposure.incoming.total).toBe(1_000_000_000)
+    expect(j.exposure.incoming.categories).toEqual([])
+    const bad = await hound(['screen', '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm4', '--db', db, '--json'])
+    expect(bad.code).toBe(2)
+    expect(JSON.parse(bad.stdout).error.code).toBe('HOUND_ERR_INVALID_INPUT')
+  })
+
+  test('incident add labels the traced addresses; rescreen lists Hal as changed; screen shows direct stolen exposure', async () => {
+    const inc = await hound([
+      'incident',
+      'add',
+      '--name',
+      'Block 9 heist',
+      '--seed',
+      `${BLOCK9_CB}:0`,
+      '--db',
+      db,
+      '--json',
+    ])
+    expect(inc.code, inc.stderr).toBe(0)
+    const ij = JSON.parse(inc.stdout)
+    expect(ij.traced).toBe(true)
+    // amounts are tainted satoshi received over all of an address's outputs: Satoshi's change outputs (40, 30, … BTC)
+    // carry the same coins again, so his total exceeds the 50 BTC seed
+    expect(ij.labelled).toEqual(
+      expect.arrayContaining([
+        { address: SATOSHI, amount: 19_500_000_000, minHop: 0 },
+        { address: HAL, amount: 1_000_000_000, minHop: 1 },
+      ]),
+    )
+    const re = await hound(['rescreen', '--db', db, '--json'])
+    expect(re.code, re.stderr).toBe(0)
+    const rj = JSON.parse(re.stdout)
+    expect(rj.checked).toBe(1)
+    expect(rj.changed).toHaveLength(1)
+    expect(rj.changed[0]).toMatchObject({ address: HAL, before: { risk: 'none' }, after: { risk: 'high' } })
+    const s = JSON.parse((await hound(['screen', HAL, '--db', db, '--json'])).stdout)
+    expect(s.labels).toEqual([
+      expect.objectContaining({
+        category: 'stolen_funds',
+        entity: 'Block 9 heist',
+        source: `incident:${ij.incidentId}`,
+        amount: '1000000000',
+        policy: 'haircut',
+      }),
+    ])
+    const stolen = s.exposure.incoming.categories.find((c: { category: string }) => c.category === 'stolen_funds')
+    expect(stolen).toMatchObject({ direct: 1, directAmount: 1_000_000_000, minHop: 1 })
+    expect(s.exposure.incoming.paths[0].steps.map((x: { address: string }) => x.address)).toEqual([HAL, SATOSHI])
+    const list = JSON.parse((await hound(['incident', 'list', '--db', db, '--json'])).stdout)
+    expect(list[0]).toMatchObject({ name: 'Block 9 heist', seeds: 1 })
+  })
+
+  test('keys create + serve: /v1/screen over a real socket with the printed key; 401 without it', async () => {
+    const k = await hound(['keys', 'create', '--name', 'E2E', '--db', db, '--json'])
+    expect(k.code, k.stderr).toBe(0)
+    const { key } = JSON.parse(k.stdout)
+    const p = spawn(process.execPath, [main, '--db', db, 'serve', '--port', '0', '--no-record'])
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = ''
+        p.stderr.on('data', (d) => {
+          err += d
+          const m = /hound serve: (http:\/\/\S+)/.exec(err)
+          if (m) resolve(m[1]!)
+        })
+        p.on('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)))
+      })
+      const r = await fetch(`${url}/v1/screen`, {
+        method: 'POST',
+        headers: { 'X-API-Key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ addresses: [HAL] }),
+      })
+      expect(r.status).toBe(200)
+      const j = (await r.json()) as {
+        results: { risk: string; labels: unknown[] }[]
+        dataVersion: { tipHeight: number }
+      }
+      expect(j.dataVersion.tipHeight).toBe(599)
+      // the key's TLP ceiling is clear and incident labels are amber: invisible to it, exposure too
+      expect(j.results[0]!.labels).toEqual([])
+      expect((await fetch(`${url}/v1/screen`, { method: 'POST', body: '{}' })).status).toBe(401)
+    } finally {
+      p.kill('SIGTERM')
+    }
+  })
+})
