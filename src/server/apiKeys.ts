@@ -119,6 +119,8 @@ export async function revokeApiKey(store: HoundStore, keyId: string): Promise<vo
 /** In-memory key lookup for the server (hash → record), loaded at start. */
 export class ApiKeyRegistry {
   private readonly byHash = new Map<string, ApiKeyRecord>()
+  /** Valid keys already seen (plaintext → record), so the hot path skips the SHA-256; bounded by the key count. */
+  private readonly seen = new Map<string, ApiKeyRecord>()
 
   constructor(records: readonly ApiKeyRecord[]) {
     for (const r of records) if (r.revokedAt === null) this.byHash.set(r.keyHash, r)
@@ -134,7 +136,11 @@ export class ApiKeyRegistry {
 
   /** The active key record for a plaintext key, or null (unknown or revoked). */
   verify(key: string): ApiKeyRecord | null {
+    const hit = this.seen.get(key)
+    if (hit) return hit
     if (key.length < 8 || key.length > 200) return null
-    return this.byHash.get(hashApiKey(key)) ?? null
+    const rec = this.byHash.get(hashApiKey(key)) ?? null
+    if (rec) this.seen.set(key, rec)
+    return rec
   }
 }
