@@ -11,8 +11,7 @@ import { readTruth } from '../trace/eval/readTruth.js'
 import { type PolicyName, policyNames } from '../trace/kernel.js'
 import { loadTraceContext } from '../trace/loadTraceContext.js'
 import { formatTable, printJson } from './context.js'
-import { openReadStoreOrFail } from './openReadStore.js'
-import { parseIntOption } from './trace.js'
+import { openTraceStore, parseIntOption } from './trace.js'
 
 type Opts = {
   db?: string
@@ -53,7 +52,7 @@ export function register(program: Command): void {
       if (o.labels !== 'truth' && o.labels !== 'store') throw new UsageError('--labels must be truth or store')
       if (o.coinjoin !== 'stop' && o.coinjoin !== 'spread') throw new UsageError('--coinjoin must be stop or spread')
       const truth = readTruth(o.truth)
-      const store = await openReadStoreOrFail(o)
+      const store = await openTraceStore(o)
       try {
         const ctx = await loadTraceContext(store, { labels: o.labels === 'store' })
         const labels = o.labels === 'truth' ? labelsFromTruth(ctx.graph, truth.labels) : ctx.labels

@@ -3,15 +3,15 @@
  * from) under one or every taint policy. See docs/commands/trace.md.
  * @module
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { UsageError } from '../core/errors.js'
+import { NotSyncedError, UsageError } from '../core/errors.js'
+import { HoundStore } from '../store/HoundStore.js'
 import { traceToCsv, traceToText } from '../trace/formatTrace.js'
 import { policyNames } from '../trace/kernel.js'
 import { loadTraceContext } from '../trace/loadTraceContext.js'
 import { runTrace, type TraceOptions } from '../trace/runTrace.js'
-import { toJson } from './context.js'
-import { openReadStoreOrFail } from './openReadStore.js'
+import { dbPath, toJson } from './context.js'
 
 type Opts = {
   db?: string
@@ -32,6 +32,18 @@ type Opts = {
   csv?: boolean
   out?: string
   quiet?: boolean
+}
+
+/**
+ * Open the store for tracing. Read-write, like `screen`: the intelligence loader makes sure its tables exist,
+ * which DuckDB refuses on a read-only connection. A missing store is a NotSyncedError (nothing is created).
+ */
+export async function openTraceStore(o: { db?: string | undefined }): Promise<HoundStore> {
+  const path = dbPath(o)
+  if (!existsSync(path)) {
+    throw new NotSyncedError(`store ${path} does not exist: run 'hound ingest btc' first`, { details: { file: path } })
+  }
+  return HoundStore.open(path)
 }
 
 export function parseIntOption(name: string, v: string | undefined, min = 0): number | undefined {
@@ -95,7 +107,7 @@ export function register(program: Command): void {
       const toTime = parseTimeOption('--to-time', o.toTime)
       const fromHeight = parseIntOption('--from-height', o.fromHeight)
       const toHeight = parseIntOption('--to-height', o.toHeight)
-      const store = await openReadStoreOrFail(o)
+      const store = await openTraceStore(o)
       try {
         const range: { fromHeight?: number; toHeight?: number } = {}
         if (fromHeight !== undefined) range.fromHeight = fromHeight

@@ -72,7 +72,7 @@ export async function loadTraceContext(
     } else missing.push('clusters')
   }
   let labels: ReadonlyMap<number, ServiceLabel> = new Map()
-  // loadServiceLabels creates the intel schema when missing, which a read-only store refuses: skip when absent.
+  // loadServiceLabels creates the intel schema when missing: skip when there is none (nothing to load anyway).
   if (o.labels !== false && (await store.tables()).includes('intel_labels')) {
     const members = clusterOf && clusterMembers ? { clusterOf, clusterMembers } : null
     labels = await loadServiceLabels(
