@@ -298,3 +298,23 @@ describe('simulate: the truth agrees with the chain', () => {
     for (const d of decoys) expect(view.tx.has(d.txid)).toBe(true)
   })
 })
+
+describe('simulate: mainnet flavour and bad options', () => {
+  it('writes mainnet magic and addresses, from the real mainnet genesis block', () => {
+    const dir = join(root, 'main')
+    const s = simulate({ seed: 'm', txs: 5_000, network: 'mainnet', outDir: dir })
+    expect(s.chain).toBe('btc')
+    const v = validateChain(dir, 'mainnet')
+    expect(v.errors.slice(0, 5)).toEqual([])
+    expect(v.txs).toBe(s.txs)
+    const addrs = readJsonl<{ address: string }>(dir, 'addresses').map((a) => a.address)
+    expect(addrs.every((a) => /^(bc1[qp]|[13])/.test(a))).toBe(true)
+    expect(readJsonl<{ chain: string }>(dir, 'labels')[0]!.chain).toBe('btc')
+  }, 120_000)
+
+  it('refuses fewer than 5,000 transactions with a usage error', () => {
+    expect(() => simulate({ seed: 'x', txs: 100, network: 'regtest', outDir: join(root, 'x') })).toThrow(
+      expect.objectContaining({ code: 'HOUND_ERR_USAGE' }),
+    )
+  })
+})
