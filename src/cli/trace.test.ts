@@ -3,7 +3,7 @@
  * from the first 600 real mainnet blocks (Satoshi's block-9 coinbase → Hal Finney in block 170).
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -139,6 +139,35 @@ describe('hound trace / hound report on real blocks 0–599', () => {
     expect(
       j.endpoints.map((e: { outputs: string[]; amount: number; reason: string }) => [e.outputs, e.amount, e.reason]),
     ).toEqual([[[`${BLOCK9_CB}:0`], 1_000_000_000, 'coinbase']])
+  })
+
+  test('labels imported into the store stop the trace at a service (loadServiceLabels wiring)', async () => {
+    const file = join(dir, 'labels.jsonl')
+    writeFileSync(
+      file,
+      `${JSON.stringify({
+        address: '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3',
+        chain: 'btc',
+        category: 'exchange',
+        entity: 'Test Exchange',
+        source: 'trace-test',
+        confidence: 'ownership',
+        tlp: 'clear',
+      })}\n`,
+    )
+    const imp = await hound(['intel', 'import', 'labels', file, '--db', db])
+    expect(imp.code, imp.stderr).toBe(0)
+    const r = await hound(['trace', '--db', db, '--from', `${BLOCK9_CB}:0`, '--stop-at-services', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const hal = JSON.parse(r.stdout).endpoints.find(
+      (e: { address: string }) => e.address === '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3',
+    )
+    expect(hal).toMatchObject({
+      label: 'Test Exchange',
+      category: 'exchange',
+      reason: 'service',
+      amount: 1_000_000_000,
+    })
   })
 
   test('bad input: malformed seed (2), unknown txid (1), missing store (1), bad option (2)', async () => {
