@@ -91,12 +91,22 @@ export async function fetchEvmBlocks(rpc: EvmRpc, from: number, to: number, stat
       }
       if (mode === 'parity')
         return decodeParityTraces(await rpc.request<unknown>('trace_block', [toHex(d.block.number)]))
-      // struct logs: only transactions that ran code can have internal calls (a 21,000-gas transfer runs none)
+      // struct logs are expensive (Hardhat re-executes the block up to the transaction), so trace only the
+      // transactions that can move value internally: successful, and a creation or a call into code that
+      // contains a value-moving opcode (a 21,000-gas transfer runs no code at all).
       const rs = receipts[bi]!
+      const candidates = d.txs.filter((t, i) => rs[i]!.status !== 0 && (t.to === null || rs[i]!.gasUsed > 21000n))
+      const codeOf = new Map<string, boolean>()
+      await Promise.all(
+        [...new Set(candidates.map((t) => t.to).filter((a): a is string => a !== null))].map(async (a) => {
+          const code = await rpc.request<string>('eth_getCode', [a, toHex(d.block.number)])
+          codeOf.set(a, canMoveValue(code))
+        }),
+      )
       const out = await Promise.all(
         d.txs.map(async (t, i) => {
           const r = rs[i]!
-          if (r.gasUsed <= 21000n && t.to !== null) return []
+          if (r.status === 0 || (t.to !== null && (r.gasUsed <= 21000n || !codeOf.get(t.to)))) return []
           const res = await rpc.request<{ structLogs: { op: string; depth: number; stack?: string[] }[] }>(
             'debug_traceTransaction',
             [t.hash, { disableStorage: true, disableMemory: true, disableStack: false }],
@@ -122,4 +132,20 @@ export async function fetchEvmBlocks(rpc: EvmRpc, from: number, to: number, stat
     traces: traces[i]!,
     withdrawals: d.withdrawals,
   }))
+}
+
+/**
+ * True when EVM bytecode contains an opcode that can move native value or run other code that can:
+ * CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, SELFDESTRUCT (PUSH immediates skipped). Data bytes that
+ * look like these opcodes only cause an unnecessary trace, never a missed one. EIP-7702 delegations count.
+ */
+export function canMoveValue(code: string): boolean {
+  const h = code.startsWith('0x') ? code.slice(2) : code
+  if (h.startsWith('ef0100')) return true
+  for (let i = 0; i < h.length; i += 2) {
+    const op = Number.parseInt(h.slice(i, i + 2), 16)
+    if (op >= 0x60 && op <= 0x7f) i += 2 * (op - 0x5f)
+    else if (op === 0xf0 || op === 0xf1 || op === 0xf2 || op === 0xf4 || op === 0xf5 || op === 0xff) return true
+  }
+  return false
 }

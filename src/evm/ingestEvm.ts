@@ -49,6 +49,9 @@ export type IngestEvmStats = {
   rolledBack: number
   traceMode: string
   seconds: number
+  /** Time spent waiting for the node (fetch + decode not overlapped with writing), and writing the store. */
+  fetchSeconds: number
+  writeSeconds: number
 }
 
 export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOptions = {}): Promise<IngestEvmStats> {
@@ -79,6 +82,8 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
     rolledBack: 0,
     traceMode: String(state.traceMode),
     seconds: 0,
+    fetchSeconds: 0,
+    writeSeconds: 0,
   }
   const conf = o.confirmations ?? (o.follow ? 12 : 0)
   const batch = Math.max(1, o.batchBlocks ?? 20)
@@ -95,29 +100,48 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
       )
     })
 
+  let prefetch: { from: number; to: number; p: Promise<Awaited<ReturnType<typeof fetchEvmBlocks>>> } | null = null
+  let target = -1
   for (;;) {
     if (o.signal?.aborted) break
-    const nodeTip = Number(BigInt(await rpc.request<string>('eth_blockNumber')))
-    // Reorg at our tip (same or lower height on the new chain)?
-    const stored = await store.one<{ number: bigint; hash: string }>(
-      'SELECT number, hash FROM evm_checkpoint WHERE chain = $1',
-      [chain],
-    )
-    if (stored && Number(stored.number) >= next - 1 && Number(stored.number) >= 0) {
-      const h = await hashAt(rpc, Number(stored.number))
-      if (h !== stored.hash) {
-        next = (await rollbackToFork(store, rpc, chain, Number(stored.number), stats)) + 1
+    if (next > target) {
+      // Caught up with what we knew of the node: ask for its tip, and check our tip for a reorg at the
+      // same or a lower height (the parent-hash check below catches reorgs under new blocks).
+      const nodeTip = Number(BigInt(await rpc.request<string>('eth_blockNumber')))
+      const stored = await store.one<{ number: bigint; hash: string }>(
+        'SELECT number, hash FROM evm_checkpoint WHERE chain = $1',
+        [chain],
+      )
+      if (stored && Number(stored.number) >= next - 1 && Number(stored.number) >= 0) {
+        const h = await hashAt(rpc, Number(stored.number))
+        if (h !== stored.hash) {
+          next = (await rollbackToFork(store, rpc, chain, Number(stored.number), stats)) + 1
+          prefetch = null
+          continue
+        }
+      }
+      target = Math.min(o.to ?? Number.POSITIVE_INFINITY, nodeTip - conf)
+      if (next > target) {
+        if (!o.follow || (o.to !== undefined && next > o.to)) break
+        await sleep(o.pollMs ?? 2000)
         continue
       }
     }
-    const target = Math.min(o.to ?? Number.POSITIVE_INFINITY, nodeTip - conf)
-    if (next > target) {
-      if (!o.follow || (o.to !== undefined && next > o.to)) break
-      await sleep(o.pollMs ?? 2000)
-      continue
-    }
     const hi = Math.min(next + batch - 1, target)
-    const bundles = await fetchEvmBlocks(rpc, next, hi, state)
+    // Pipelining: the next range is fetched while this one is decoded and written.
+    const tf = performance.now()
+    const bundles = await (prefetch?.from === next && prefetch.to === hi
+      ? prefetch.p
+      : fetchEvmBlocks(rpc, next, hi, state))
+    prefetch = null
+    stats.fetchSeconds += (performance.now() - tf) / 1000
+    if (hi + 1 <= target && state.traceMode !== 'auto') {
+      const nf = hi + 1
+      const nt = Math.min(nf + batch - 1, target)
+      const p = fetchEvmBlocks(rpc, nf, nt, state)
+      p.catch(() => {}) // a failure surfaces when (if) the range is awaited
+      prefetch = { from: nf, to: nt, p }
+    }
     stats.traceMode = String(state.traceMode)
     // Parent-hash chain: first block against the store, the rest against each other.
     const below =
@@ -133,9 +157,12 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
     if (broken) {
       if (below !== undefined && bundles[0]!.block.parentHash !== below.hash)
         next = (await rollbackToFork(store, rpc, chain, next - 1, stats)) + 1
+      prefetch = null
+      target = -1
       continue // the node moved under us: fetch again
     }
     const last = bundles[bundles.length - 1]!.block
+    const tw = performance.now()
     const w = await store.transaction(async () => {
       const s = await writeEvmBatch(store, rpc, chain, bundles, cache)
       await store.run(
@@ -145,6 +172,7 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
       )
       return s
     })
+    stats.writeSeconds += (performance.now() - tw) / 1000
     stats.blocks += w.blocks
     stats.txs += w.txs
     stats.transfers += w.transfers
