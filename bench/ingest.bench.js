@@ -22,6 +22,7 @@ const arg = (name, dflt) => {
 const txs = Number(arg('--txs', 5_000_000))
 const fresh = process.argv.includes('--fresh')
 const batchBlocks = Number(arg('--batch-blocks', 500))
+const batchTxs = Number(arg('--batch-txs', 100_000))
 const chainDir = join(tmpdir(), `hound-bench-chain-${txs}${fresh ? '-fresh' : ''}`)
 const dbFile = join(tmpdir(), `hound-bench-ingest-${process.pid}.duckdb`)
 const mb = (b) => Math.round(b / 2 ** 20)
@@ -42,6 +43,7 @@ const summary = await ingestBtc(store, source, {
   network: networks.mainnet,
   fromHeight: chain.startHeight,
   batchBlocks,
+  batchTxs,
   onBatch: (p) => {
     if (p.txs >= next) {
       const s = (performance.now() - t0) / 1000
@@ -84,5 +86,26 @@ console.log(
   `time split: source wait ${summary.sourceSeconds.toFixed(1)} s, decode ${summary.decodeSeconds.toFixed(1)} s, ` +
     `write ${summary.writeSeconds.toFixed(1)} s (rows ${summary.writeSplit.rows.toFixed(1)}, appender flush ${summary.writeSplit.flush.toFixed(1)}, commit ${summary.writeSplit.commit.toFixed(1)}); late-resolved inputs ${summary.lateResolved}`,
 )
+if (process.argv.includes('--load-graph')) {
+  // loadUtxoGraph over the whole store: time, and heap/RSS added per transaction
+  const { loadUtxoGraph } = await import('../dist/graph/loadUtxoGraph.js')
+  globalThis.gc?.()
+  const before = process.memoryUsage()
+  const s2 = await HoundStore.open(dbFile, { readOnly: true })
+  const tl = performance.now()
+  const g = await loadUtxoGraph(s2)
+  const loadS = (performance.now() - tl) / 1000
+  const tIdx = performance.now()
+  const hit = g.names.txIndex(g.names.txid(g.txCount - 1))
+  const idxS = (performance.now() - tIdx) / 1000
+  s2.close()
+  globalThis.gc?.()
+  const after = process.memoryUsage()
+  const perTx = (x) => Math.round((after[x] + after.arrayBuffers - before[x] - before.arrayBuffers) / g.txCount)
+  console.log(`\nloadUtxoGraph: ${g.txCount.toLocaleString('en-US')} txs, ${g.inputCount.toLocaleString('en-US')} inputs, ` +
+    `${g.outputCount.toLocaleString('en-US')} outputs in ${loadS.toFixed(1)} s (${Math.round(g.txCount / loadS).toLocaleString('en-US')} tx/s); ` +
+    `first txIndex (builds the hash table) ${idxS.toFixed(2)} s, found ${hit === g.txCount - 1}; ` +
+    `heap+buffers retained ≈ ${perTx('heapUsed')} B/tx, RSS now ${mb(after.rss)} MB`)
+}
 if (!process.argv.includes('--keep')) rmSync(dbFile, { force: true })
 else console.log(`store kept at ${dbFile}`)
