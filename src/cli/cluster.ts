@@ -108,6 +108,8 @@ export function register(program: Command): void {
         const g = await loadUtxoGraph(store, toHeight === undefined ? {} : { toHeight })
         const loadMs = Date.now() - t0
         const labels = o.labels ? await loadServiceLabels(store) : undefined
+        // graph tx 0 is the first stored transaction (the graph is loaded from the first stored block)
+        const first = await store.one<{ t0: number | null }>('SELECT min(first_tx_id)::DOUBLE AS t0 FROM blocks')
         const progress = new Progress({ label: 'cluster', unit: 'txs', total: g.txCount, quiet: o.quiet || o.json })
         const t1 = Date.now()
         const r = await updateClusterRun(store, g, {
@@ -115,6 +117,7 @@ export function register(program: Command): void {
           ...(toHeight === undefined ? {} : { toHeight }),
           ...(labels ? { labels } : {}),
           rebuild: o.rebuild === true,
+          txIdOffset: first?.t0 ?? 0,
           onProgress: (done) => progress.update(done),
         })
         progress.update(g.txCount)

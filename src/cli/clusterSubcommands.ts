@@ -50,7 +50,7 @@ export function registerClusterSubcommands(cluster: Command): void {
       await withStore(o, async (store, runId) => {
         const cl = await resolveCluster(store, runId, ref)
         const s = await clusterSummary(store, runId, cl, { offset, limit })
-        const labels = await clusterLabels(store, runId, cl.clusterId, cl.singleton ? cl.addressId : null)
+        const labels = await clusterLabels(store, runId, cl.repId, cl.singleton)
         const result = { runId, ...s, labels }
         if (o.json) return printJson(result)
         out(`cluster ${s.clusterId}  (run ${runId})`)
@@ -83,7 +83,7 @@ export function registerClusterSubcommands(cluster: Command): void {
         const path = await whyLinkedStored(store, runId, ia, ib)
         const names = await addressStrings(store, path ? path.flatMap((e) => [e.addrA, e.addrB]) : [])
         const steps = (path ?? []).map((e) => ({
-          txid: e.txid,
+          txid: e.txid ?? `tx_id:${e.txId}`,
           heuristic: e.heuristic,
           confidence: e.confidence,
           height: e.height,
@@ -217,8 +217,8 @@ export function registerClusterSubcommands(cluster: Command): void {
 async function clusterLabels(
   store: HoundStore,
   runId: number,
-  clusterId: string,
-  singletonAddressId: number | null,
+  repId: number,
+  singleton: boolean,
 ): Promise<{ address: string; category: string; entity: string }[]> {
   let labels: Awaited<ReturnType<typeof loadServiceLabels>>
   try {
@@ -228,12 +228,12 @@ async function clusterLabels(
   }
   if (labels.size === 0) return []
   let ids: number[]
-  if (singletonAddressId !== null) ids = labels.has(singletonAddressId) ? [singletonAddressId] : []
+  if (singleton) ids = labels.has(repId) ? [repId] : []
   else {
     const rows = await store.all<{ id: number }>(
-      `SELECT address_id AS id FROM cluster_members WHERE run_id = $1 AND cluster_id = $2
+      `SELECT address_id AS id FROM cluster_members WHERE run_id = $1 AND rep_id = $2
          AND address_id IN (${[...labels.keys()].map((x) => Math.trunc(x)).join(',')})`,
-      [runId, clusterId],
+      [runId, repId],
     )
     ids = rows.map((r) => r.id)
   }

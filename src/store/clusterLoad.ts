@@ -3,8 +3,10 @@
  * decision height — "the cluster as it was at height H"), the address → cluster id assignment, evidence rows.
  * @module
  */
+import { heuristicNames, statusNames } from '../cluster/EvidenceLog.js'
 import { UnionFind } from '../cluster/UnionFind.js'
 import { getClusterRun } from './clusterRuns.js'
+import { clusterIdSql } from './clusterSchema.js'
 import type { HoundStore } from './HoundStore.js'
 
 /**
@@ -37,7 +39,13 @@ export async function loadClusterUnionFind(
  */
 export async function loadClusterAssignment(store: HoundStore, runId?: number): Promise<Map<number, string>> {
   const run = await getClusterRun(store, runId)
-  const cols = await store.columns('SELECT address_id, cluster_id FROM cluster_members WHERE run_id = $1', [run.runId])
+  const cols = await store.columns(
+    `WITH r AS (SELECT DISTINCT rep_id FROM cluster_members WHERE run_id = $1),
+          ids AS (SELECT r.rep_id, ${clusterIdSql('a.address')} AS cluster_id
+                  FROM r JOIN addresses a ON a.address_id = r.rep_id)
+     SELECT m.address_id, ids.cluster_id FROM cluster_members m JOIN ids USING (rep_id) WHERE m.run_id = $1`,
+    [run.runId],
+  )
   const ids = (cols.address_id ?? []) as number[]
   const cl = (cols.cluster_id ?? []) as string[]
   const m = new Map<number, string>()
@@ -49,7 +57,9 @@ export type StoredEvidence = {
   seq: number
   height: number
   decisionHeight: number
-  txid: string
+  /** Store tx id and txid (null when the store has no `txs` row for it). */
+  txId: number
+  txid: string | null
   heuristic: string
   confidence: number
   addrA: number
@@ -62,13 +72,21 @@ export type EvidenceRow = {
   seq: bigint
   height: number
   decision_height: number
-  txid: string
-  heuristic: string
+  tx_id: bigint | number
+  txid: string | null
+  heuristic: number
   confidence_ppm: number
   addr_a: number
   addr_b: number
   applied: boolean
-  reason: string
+  status: number
+}
+
+/** SELECT over the evidence with the txid joined in when the store has a `txs` table. */
+export async function evidenceSelectSql(store: HoundStore): Promise<string> {
+  return (await store.tables()).includes('txs')
+    ? 'SELECT e.*, t.txid FROM cluster_evidence e LEFT JOIN txs t USING (tx_id)'
+    : 'SELECT e.*, NULL::VARCHAR AS txid FROM cluster_evidence e'
 }
 
 export function toStoredEvidence(r: EvidenceRow): StoredEvidence {
@@ -76,13 +94,14 @@ export function toStoredEvidence(r: EvidenceRow): StoredEvidence {
     seq: Number(r.seq),
     height: r.height,
     decisionHeight: r.decision_height,
+    txId: Number(r.tx_id),
     txid: r.txid,
-    heuristic: r.heuristic,
+    heuristic: heuristicNames[r.heuristic] ?? String(r.heuristic),
     confidence: r.confidence_ppm / 1e6,
     addrA: r.addr_a,
     addrB: r.addr_b,
     applied: r.applied,
-    reason: r.reason,
+    reason: statusNames[r.status] ?? String(r.status),
   }
 }
 
@@ -104,7 +123,7 @@ export async function loadClusterEvidence(
     where.push(`(addr_a IN (${list}) OR addr_b IN (${list}))`)
   }
   const rows = await store.all<EvidenceRow>(
-    `SELECT * FROM cluster_evidence WHERE ${where.join(' AND ')} ORDER BY seq ${opts.limit ? `LIMIT ${Math.trunc(opts.limit)}` : ''}`,
+    `SELECT * FROM (${await evidenceSelectSql(store)}) WHERE ${where.join(' AND ')} ORDER BY seq ${opts.limit ? `LIMIT ${Math.trunc(opts.limit)}` : ''}`,
     params,
   )
   return rows.map(toStoredEvidence)

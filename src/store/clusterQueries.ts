@@ -9,11 +9,13 @@ import { findMergePath } from '../cluster/findMergePath.js'
 import { NotFoundError } from '../core/errors.js'
 import {
   type EvidenceRow,
+  evidenceSelectSql,
   loadClusterEvidence,
   loadClusterUnionFind,
   type StoredEvidence,
   toStoredEvidence,
 } from './clusterLoad.js'
+import { clusterIdSql } from './clusterSchema.js'
 import type { HoundStore } from './HoundStore.js'
 
 /** Address string → store address id (NotFoundError when unknown). */
@@ -35,28 +37,31 @@ export async function addressStrings(store: HoundStore, ids: readonly number[]):
   return m
 }
 
-export type ClusterRef = { clusterId: string; size: number; singleton: boolean; addressId: number | null }
+/** A cluster of a run: its id, size and earliest address (`repId`; the address itself for a singleton). */
+export type ClusterRef = { clusterId: string; size: number; singleton: boolean; repId: number }
 
 /** The cluster of an address id in a run (a singleton when absent from cluster_members). */
 export async function clusterOfAddressId(store: HoundStore, runId: number, addressId: number): Promise<ClusterRef> {
-  const r = await store.one<{ cluster_id: string; size: number }>(
-    'SELECT cluster_id, size FROM cluster_members WHERE run_id = $1 AND address_id = $2',
+  const r = await store.one<{ rep_id: number; size: number }>(
+    'SELECT rep_id, size FROM cluster_members WHERE run_id = $1 AND address_id = $2',
     [runId, addressId],
   )
-  if (r) return { clusterId: r.cluster_id, size: r.size, singleton: false, addressId }
-  const s = (await addressStrings(store, [addressId])).get(addressId)
-  if (s === undefined) throw new NotFoundError(`address id ${addressId} is not in the store`)
-  return { clusterId: clusterIdOfAddress(s), size: 1, singleton: true, addressId }
+  const repId = r ? r.rep_id : addressId
+  const s = (await addressStrings(store, [repId])).get(repId)
+  if (s === undefined) throw new NotFoundError(`address id ${repId} is not in the store`)
+  return { clusterId: clusterIdOfAddress(s), size: r ? r.size : 1, singleton: !r, repId }
 }
 
 /** Resolve `<address|clusterId>`. */
 export async function resolveCluster(store: HoundStore, runId: number, ref: string): Promise<ClusterRef> {
   if (/^cl_[0-9a-f]{16}$/.test(ref)) {
-    const r = await store.one<{ size: number }>(
-      'SELECT any_value(size) AS size FROM cluster_members WHERE run_id = $1 AND cluster_id = $2 HAVING count(*) > 0',
+    const r = await store.one<{ rep_id: number; size: number }>(
+      `WITH r AS (SELECT rep_id, any_value(size) AS size FROM cluster_members WHERE run_id = $1 GROUP BY rep_id)
+       SELECT r.rep_id, r.size FROM r JOIN addresses a ON a.address_id = r.rep_id
+       WHERE ${clusterIdSql('a.address')} = $2`,
       [runId, ref],
     )
-    if (r) return { clusterId: ref, size: r.size, singleton: false, addressId: null }
+    if (r) return { clusterId: ref, size: r.size, singleton: false, repId: r.rep_id }
     throw new NotFoundError(
       `no multi-address cluster ${ref} in run ${runId} (a single address is shown by its address)`,
       {
@@ -77,10 +82,10 @@ export type ClusterSummary = {
   totals: { outputs: number; received: number; spent: number; balance: number }
 }
 
-function membersSql(c: ClusterRef): { sql: string; params: (string | number)[] } {
+function membersSql(c: ClusterRef): { sql: string; params: number[] } {
   return c.singleton
-    ? { sql: 'SELECT $2::INTEGER AS address_id', params: [c.addressId ?? -1] }
-    : { sql: 'SELECT address_id FROM cluster_members WHERE run_id = $1 AND cluster_id = $2', params: [c.clusterId] }
+    ? { sql: 'SELECT $2::INTEGER AS address_id', params: [c.repId] }
+    : { sql: 'SELECT address_id FROM cluster_members WHERE run_id = $1 AND rep_id = $2', params: [c.repId] }
 }
 
 export async function clusterSummary(
@@ -127,9 +132,9 @@ export async function whyLinkedStored(
   if (ca.clusterId !== cb.clusterId) return null
   if (a === b) return []
   const rows = await store.all<EvidenceRow>(
-    `SELECT * FROM cluster_evidence WHERE run_id = $1 AND applied
-       AND addr_a IN (SELECT address_id FROM cluster_members WHERE run_id = $1 AND cluster_id = $2) ORDER BY seq`,
-    [runId, ca.clusterId],
+    `SELECT * FROM (${await evidenceSelectSql(store)}) WHERE run_id = $1 AND applied
+       AND addr_a IN (SELECT address_id FROM cluster_members WHERE run_id = $1 AND rep_id = $2) ORDER BY seq`,
+    [runId, ca.repId],
   )
   const ev = rows.map(toStoredEvidence)
   const path = findMergePath(
@@ -184,23 +189,27 @@ export async function diffClusterRuns(
   runB: number,
   limit = 100,
 ): Promise<ClusterDiff> {
+  // a cluster is named by its earliest address (rep); an address missing from a run is a singleton there
   const joined = `
-    WITH a AS (SELECT address_id, cluster_id FROM cluster_members WHERE run_id = $1),
-         b AS (SELECT address_id, cluster_id FROM cluster_members WHERE run_id = $2),
+    WITH a AS (SELECT address_id, rep_id FROM cluster_members WHERE run_id = $1),
+         b AS (SELECT address_id, rep_id FROM cluster_members WHERE run_id = $2),
          j AS (SELECT coalesce(a.address_id, b.address_id) AS address_id,
-                      coalesce(a.cluster_id, 'addr:' || b.address_id) AS ca,
-                      coalesce(b.cluster_id, 'addr:' || a.address_id) AS cb
-               FROM a FULL OUTER JOIN b USING (address_id))`
+                      coalesce(a.rep_id, b.address_id) AS ra, a.rep_id IS NULL AS sa,
+                      coalesce(b.rep_id, a.address_id) AS rb, b.rep_id IS NULL AS sb
+               FROM a FULL OUTER JOIN b USING (address_id)),
+         named AS (SELECT j.*, CASE WHEN sa THEN 'addr:' || ra ELSE ${clusterIdSql('xa.address')} END AS ca,
+                          CASE WHEN sb THEN 'addr:' || rb ELSE ${clusterIdSql('xb.address')} END AS cb
+                   FROM j LEFT JOIN addresses xa ON xa.address_id = j.ra LEFT JOIN addresses xb ON xb.address_id = j.rb)`
   const merges = await store.all<{ cluster: string; size: bigint; parts: string[]; n: bigint }>(
     `${joined} SELECT cb AS cluster, count(*) AS size, count(DISTINCT ca) AS n,
        list(DISTINCT ca ORDER BY ca)[1:20] AS parts
-     FROM j GROUP BY cb HAVING count(DISTINCT ca) > 1 ORDER BY size DESC, cluster`,
+     FROM named GROUP BY cb HAVING count(DISTINCT ca) > 1 ORDER BY size DESC, cluster`,
     [runA, runB],
   )
   const splits = await store.all<{ cluster: string; size: bigint; parts: string[]; n: bigint }>(
     `${joined} SELECT ca AS cluster, count(*) AS size, count(DISTINCT cb) AS n,
        list(DISTINCT cb ORDER BY cb)[1:20] AS parts
-     FROM j GROUP BY ca HAVING count(DISTINCT cb) > 1 ORDER BY size DESC, cluster`,
+     FROM named GROUP BY ca HAVING count(DISTINCT cb) > 1 ORDER BY size DESC, cluster`,
     [runA, runB],
   )
   return {

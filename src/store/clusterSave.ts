@@ -6,7 +6,7 @@
 
 import type { Clustering } from '../cluster/Clustering.js'
 import type { ResolvedClusterParameters } from '../cluster/clusterGraph.js'
-import { heuristicNames, STATUS_APPLIED, statusNames } from '../cluster/EvidenceLog.js'
+import { STATUS_APPLIED, STATUS_CANNOT_LINK, STATUS_SIZE_GUARD } from '../cluster/EvidenceLog.js'
 import { kindsOf } from './btcSchema.js'
 import { ChunkAppender } from './ChunkAppender.js'
 import { clusterParamsKey } from './clusterRuns.js'
@@ -19,6 +19,8 @@ export type SaveClusterRunOptions = {
   runId?: number
   /** Number of evidence records already stored for the run (the seq of the first new record). */
   seqOffset?: number
+  /** Store tx_id of graph tx 0 (graphs loaded from the first stored block: the first block's first_tx_id, 0). */
+  txIdOffset?: number
 }
 
 export async function saveClusterRun(store: HoundStore, c: Clustering, opts: SaveClusterRunOptions): Promise<number> {
@@ -41,19 +43,19 @@ export async function saveClusterRun(store: HoundStore, c: Clustering, opts: Sav
       kindsOf(clusterEvidenceColumns),
       'cluster_evidence',
     )
-    const txid = c.graph.names.txid
+    const txOff = opts.txIdOffset ?? 0
     for (let k = 0; k < log.length; k++) {
       ev.i32(0, runId)
       ev.i64(1, seqOffset + k)
       ev.i32(2, log.height[k]!)
       ev.i32(3, log.decisionHeight[k]!)
-      ev.str(4, txid(log.tx[k]!))
-      ev.str(5, heuristicNames[log.heuristic[k]!]!)
+      ev.i64(4, txOff + log.tx[k]!)
+      ev.u8(5, log.heuristic[k]!)
       ev.i32(6, Math.round(log.confidence[k]! * 1e6))
       ev.i32(7, log.addrA[k]!)
       ev.i32(8, log.addrB[k]!)
       ev.bool(9, log.status[k] === STATUS_APPLIED)
-      ev.str(10, statusNames[log.status[k]!]!)
+      ev.u8(10, log.status[k]!)
       ev.endRow()
     }
     ev.close()
@@ -69,7 +71,7 @@ export async function saveClusterRun(store: HoundStore, c: Clustering, opts: Sav
       if (size < 2) continue
       mem.i32(0, runId)
       mem.i32(1, a)
-      mem.str(2, c.clusterOf(a))
+      mem.i32(2, c.representative(a))
       mem.i32(3, size)
       mem.endRow()
     }
@@ -78,8 +80,8 @@ export async function saveClusterRun(store: HoundStore, c: Clustering, opts: Sav
       `UPDATE cluster_runs SET to_height = $2, updated = current_timestamp, addresses = $3, clusters = $4,
          largest = $5,
          evidence = (SELECT count(*) FROM cluster_evidence WHERE run_id = $1),
-         held_back = (SELECT count(*) FROM cluster_evidence WHERE run_id = $1 AND reason = 'size_guard'),
-         blocked = (SELECT count(*) FROM cluster_evidence WHERE run_id = $1 AND reason = 'cannot_link')
+         held_back = (SELECT count(*) FROM cluster_evidence WHERE run_id = $1 AND status = ${STATUS_SIZE_GUARD}),
+         blocked = (SELECT count(*) FROM cluster_evidence WHERE run_id = $1 AND status = ${STATUS_CANNOT_LINK})
        WHERE run_id = $1`,
       [runId, c.throughHeight, uf.size, uf.setCount, c.largestClusterSize()],
     )

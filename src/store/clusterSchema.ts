@@ -5,8 +5,9 @@
  * - `cluster_runs`: one row per parameter set; re-running with the same parameters extends that run in place.
  * - `cluster_evidence`: every merge (applied) and every held-back/blocked merge, in decision order (`seq`).
  *   A prefix up to a decision height is the clustering as of that height.
- * - `cluster_members`: addresses of non-singleton clusters (an address that is absent is a singleton whose id is
- *   `cl_` + sha256(address)[0..16]).
+ * - `cluster_members`: addresses of non-singleton clusters with the cluster's earliest address (`rep_id`); an address
+ *   that is absent is a singleton. The cluster id `cl_` + sha256(address)[0..16] is computed from the rep's address
+ *   (`CLUSTER_ID_SQL`), not stored: integer columns only, so saving millions of rows costs no per-string calls.
  * @module
  */
 import type { ColumnSpec } from './btcSchema.js'
@@ -18,23 +19,29 @@ export const clusterEvidenceColumns = [
   ['seq', 'i64'],
   ['height', 'i32'],
   ['decision_height', 'i32'],
-  ['txid', 'str'],
-  ['heuristic', 'str'],
+  /** Store tx id of the transaction (txid via `txs`). */
+  ['tx_id', 'i64'],
+  /** 0 multi-input, 1 change (`heuristicNames`). */
+  ['heuristic', 'u8'],
   /** Confidence in millionths (the appender writes integers only). */
   ['confidence_ppm', 'i32'],
   ['addr_a', 'i32'],
   ['addr_b', 'i32'],
   ['applied', 'bool'],
-  /** 'applied' | 'size_guard' | 'cannot_link'. */
-  ['reason', 'str'],
+  /** 0 applied, 1 size_guard, 2 cannot_link (`statusNames`). */
+  ['status', 'u8'],
 ] as const satisfies ColumnSpec
 
 export const clusterMemberColumns = [
   ['run_id', 'i32'],
   ['address_id', 'i32'],
-  ['cluster_id', 'str'],
+  /** The cluster's earliest address (its id is `cl_` + sha256(address of rep_id)[0..16]). */
+  ['rep_id', 'i32'],
   ['size', 'i32'],
 ] as const satisfies ColumnSpec
+
+/** SQL expression of a cluster id from an address string column `col`. */
+export const clusterIdSql = (col: string): string => `'cl_' || substr(sha256(${col}), 1, 16)`
 
 const create = (name: string, cols: ColumnSpec): string =>
   `CREATE TABLE IF NOT EXISTS ${name} (${cols.map(([n, k]) => `${n} ${sqlType[k]}`).join(', ')});`

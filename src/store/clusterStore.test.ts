@@ -36,6 +36,9 @@ async function writeChain(g: UtxoGraph): Promise<void> {
       g.names.address(a)!,
     ])
   }
+  for (let t = 0; t < g.txCount; t++) {
+    await store.run('INSERT INTO txs (tx_id, txid, height) VALUES ($1, $2, $3)', [t, g.names.txid(t), g.txHeight[t]!])
+  }
   for (let o = 0; o < g.outputCount; o++) {
     await store.run(
       'INSERT INTO outputs (output_id, tx_id, n, value, script_type, address_id) VALUES ($1,$2,0,$3,0,$4)',
@@ -55,7 +58,8 @@ async function writeChain(g: UtxoGraph): Promise<void> {
 const membersOf = async (runId: number) =>
   (
     await store.all<{ address_id: number; cluster_id: string }>(
-      'SELECT address_id, cluster_id FROM cluster_members WHERE run_id = $1 ORDER BY address_id',
+      `SELECT m.address_id, 'cl_' || substr(sha256(a.address), 1, 16) AS cluster_id
+       FROM cluster_members m JOIN addresses a ON a.address_id = m.rep_id WHERE run_id = $1 ORDER BY m.address_id`,
       [runId],
     )
   ).map((r) => `${r.address_id}:${r.cluster_id}`)
@@ -64,6 +68,7 @@ describe('stored clustering runs', () => {
   test('incremental update through the store equals a rebuild and the in-memory result', async () => {
     const { specs, maxHeight } = randomChain(11, { txs: 160 })
     const g = buildUtxoGraph(specs)
+    await writeChain(g)
     const params = { change: true, changeHorizon: 2, maxMergeSize: 3, threshold: 0.95 }
     const h1 = Math.floor(maxHeight / 2)
     const first = await updateClusterRun(store, g, { params, toHeight: h1 })

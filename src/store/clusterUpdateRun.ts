@@ -24,6 +24,8 @@ export type UpdateClusterRunOptions = {
   toHeight?: number
   labels?: ReadonlyMap<number, AddressLabel>
   rebuild?: boolean
+  /** Store tx_id of graph tx 0 (default 0: the graph was loaded from the first stored block). */
+  txIdOffset?: number
   onProgress?: (txsDone: number, txsTotal: number) => void
 }
 
@@ -56,7 +58,12 @@ export async function updateClusterRun(
       ...base,
       resume: { uf, log: new EvidenceLog(), throughHeight: existing.toHeight },
     })
-    const runId = await saveClusterRun(store, c, { params, runId: existing.runId, seqOffset: existing.evidence })
+    const runId = await saveClusterRun(store, c, {
+      params,
+      runId: existing.runId,
+      seqOffset: existing.evidence,
+      txIdOffset: opts.txIdOffset ?? 0,
+    })
     return {
       run: await getClusterRun(store, runId),
       action: 'extended',
@@ -70,10 +77,10 @@ export async function updateClusterRun(
   if (existing) {
     runId = await store.transaction(async () => {
       await store.run('DELETE FROM cluster_evidence WHERE run_id = $1', [existing.runId])
-      return saveClusterRun(store, c, { params, runId: existing.runId, seqOffset: 0 })
+      return saveClusterRun(store, c, { params, runId: existing.runId, seqOffset: 0, txIdOffset: opts.txIdOffset ?? 0 })
     })
   } else {
-    runId = await saveClusterRun(store, c, { params })
+    runId = await saveClusterRun(store, c, { params, txIdOffset: opts.txIdOffset ?? 0 })
   }
   return {
     run: await getClusterRun(store, runId),
