@@ -26,6 +26,12 @@ export function pushChunk(c: Chunks, amount: number, label: number): void {
   else c.push(amount, label)
 }
 
+/** True when the list has a chunk with this label (labels sit at odd positions). */
+export function hasLabel(c: Chunks, label: number): boolean {
+  for (let k = 1; k < c.length; k += 2) if (c[k] === label) return true
+  return false
+}
+
 /** Tainted (non-clean) satoshi in a chunk list, summed over labels. Not the poison rule: see `taintedOf`. */
 export function taintedSum(c: Chunks | null | undefined): number {
   if (!c) return 0

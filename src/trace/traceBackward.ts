@@ -17,7 +17,7 @@
  * @module
  */
 import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
-import { type Chunks, pushChunk } from './chunks.js'
+import { type Chunks, hasLabel, pushChunk } from './chunks.js'
 import { mulDivFloor } from './haircut.js'
 import type { PolicyName } from './kernel.js'
 import { isSequential } from './kernel.js'
@@ -54,7 +54,7 @@ function initialSeeds(g: UtxoGraph, seeds: readonly ResolvedSeed[], poison: bool
     if (v <= 0) continue
     const prev = m.get(s.output)
     if (!prev) m.set(s.output, [v, s.label])
-    else if (poison && !prev.includes(s.label, 1)) prev.push(v, s.label)
+    else if (poison && !hasLabel(prev, s.label)) prev.push(v, s.label)
   }
   return m
 }

@@ -14,7 +14,7 @@
  */
 import { InvariantError } from '../core/errors.js'
 import { spendingTx, type UtxoGraph } from '../graph/UtxoGraph.js'
-import { type Chunks, CLEAN, pushChunk, taintedSum } from './chunks.js'
+import { type Chunks, CLEAN, hasLabel, pushChunk, taintedSum } from './chunks.js'
 import type { TxTaintInput, TxTaintResult } from './kernel.js'
 import { isSequential, type PolicyName } from './kernel.js'
 import { MinHeap } from './MinHeap.js'
@@ -93,7 +93,7 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
       const prev = run.taint.get(s.output)
       if (prev) {
         // Earlier claim wins, except under poison where every label taints the whole value.
-        if (run.policy === 'poison' && !prev.includes(s.label, 1)) {
+        if (run.policy === 'poison' && !hasLabel(prev, s.label)) {
           prev.push(v, s.label)
         }
         continue
@@ -196,7 +196,7 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
 export function mergeIntoSeed(policy: PolicyName, c: Chunks, seeded: Chunks, value: number): Chunks {
   if (policy === 'poison') {
     const out = c.slice()
-    for (let k = 1; k < seeded.length; k += 2) if (!out.includes(seeded[k]!, 1)) out.push(value, seeded[k]!)
+    for (let k = 1; k < seeded.length; k += 2) if (!hasLabel(out, seeded[k]!)) out.push(value, seeded[k]!)
     return out
   }
   const label = seeded[1]!
@@ -208,8 +208,9 @@ export function mergeIntoSeed(policy: PolicyName, c: Chunks, seeded: Chunks, val
   const out = c.slice()
   const rest = value - taintedSum(c)
   if (rest > 0) {
-    const at = out.indexOf(label, 1)
-    if (at >= 0 && at % 2 === 1) out[at - 1]! += rest
+    let at = -1
+    for (let k = 1; k < out.length; k += 2) if (out[k] === label) at = k
+    if (at >= 0) out[at - 1]! += rest
     else out.push(rest, label)
   }
   return out
