@@ -27,7 +27,8 @@ const MIN_TX = 10
 /**
  * Decode the block in `bytes` (exactly one block: trailing bytes are an error).
  * @throws DecodeError truncated block, garbage, trailing bytes (details: where, file, offset)
- * @throws MerkleMismatchError header merkle root differs from the transactions' (details: where, offset, expected, actual)
+ * @throws MerkleMismatchError header merkle root differs from the transactions'
+ *   (details: where, offset, expected, actual)
  */
 export function decodeBlock(bytes: Uint8Array, opts: DecodeBlockOptions = {}): BtcBlock {
   const where = opts.where ?? 'block'
@@ -52,7 +53,8 @@ export function decodeBlock(bytes: Uint8Array, opts: DecodeBlockOptions = {}): B
       if (root[i] !== bytes[36 + i]) {
         const actual = toHexReversed(root)
         throw new MerkleMismatchError(
-          `merkle root mismatch in ${where} at offset ${base + 36} (block ${header.hash}): header has ${header.merkleRoot}, transactions give ${actual}`,
+          `merkle root mismatch in ${where} at offset ${base + 36} (block ${header.hash}): ` +
+            `header has ${header.merkleRoot}, transactions give ${actual}`,
           {
             details: { where, file: where, offset: base + 36, block: header.hash, expected: header.merkleRoot, actual },
           },
