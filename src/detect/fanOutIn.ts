@@ -4,16 +4,18 @@
  * Rule (our parameters, documented in docs/detectors.md). Transactions spending service-labelled inputs (exchange
  * batches and cold-storage sweeps) and CoinJoins are skipped: their shape is the service's normal operation.
  * - **fan-out**: ≥ `minOutputs` (5) spendable outputs, ≥ 80 % of them to addresses never seen before, no output back
- *   to an input address. Confidence 0.4, +0.25 when the fresh outputs have low dispersion (coefficient of
- *   variation ≤ 0.1, §5.12), +0.25 when every input was received within `burstSeconds` (6 h) before (a burst);
- *   alerts below `minConfidence` (0.5) are dropped, so a fan-out needs equal amounts or a burst.
- * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs. Confidence 0.4,
- *   +0.25 when all inputs were created within `burstSeconds` of each other, +0.25 when the tx spends them within
- *   `burstSeconds` of the latest (a consolidation right after a split, not a wallet sweep of old coins).
+ *   to an input address. Confidence 0.4, +0.25 when *all* spendable outputs have low dispersion (coefficient of
+ *   variation ≤ 0.1, §5.12: equal parts and no change), +0.25 when ≥ 80 % of the outputs are spent again within
+ *   `burstSeconds` (6 h: the parts move on at once). Alerts below `minConfidence` (0.5) are dropped, so a
+ *   fan-out needs equal parts or an immediate onward move.
+ * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs, where ≥ 80 % of
+ *   the inputs were created by at most two transactions (split-and-merge: a fan-out re-consolidated, not a wallet
+ *   sweeping coins received over time). Confidence 0.7, +0.2 when the merge comes within `burstSeconds` of the
+ *   newest input.
  * @module
  */
 import { detectCoinJoin } from '../cluster/coinjoin/detectCoinJoin.js'
-import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
+import { isCoinbase, spendingTx, type UtxoGraph } from '../graph/UtxoGraph.js'
 import type { Alert, Labels } from './Alert.js'
 import { coefficientOfVariation, endsSince, makeAlert, r4, spendableOutputs } from './graphUtil.js'
 
@@ -78,10 +80,15 @@ export function detectFanOutIn(
       const fresh = outs.filter((o) => g.addrOuts[g.addrOutStart[g.outAddr[o]!]!] === o)
       const back = outs.some((o) => inAddrs.has(g.outAddr[o]!))
       if (!back && fresh.length >= p.minFreshShare * outs.length && detectCoinJoin(g, t) === null) {
-        const vals = fresh.map((o) => g.outValue[o]!)
+        const vals = outs.map((o) => g.outValue[o]!)
         const cv = coefficientOfVariation(vals)
-        const burst = known && now - oldest <= p.burstSeconds
-        const conf = 0.4 + (cv <= p.maxCv ? 0.25 : 0) + (burst ? 0.25 : 0)
+        let onward = 0
+        for (const o of outs) {
+          const u = spendingTx(g, o)
+          if (u >= 0 && g.txTime[u]! - now <= p.burstSeconds) onward++
+        }
+        const moved = onward >= p.minFreshShare * outs.length
+        const conf = 0.4 + (cv <= p.maxCv ? 0.25 : 0) + (moved ? 0.25 : 0)
         if (conf >= p.minConfidence) {
           alerts.push(
             makeAlert(g, 'fan_out', 'fan.out', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], conf, {
@@ -94,29 +101,34 @@ export function detectFanOutIn(
               outputs: outs.length,
               freshOutputs: fresh.length,
               cv: r4(cv),
-              total: vals.reduce((a, b) => a + b, 0),
-              holdSeconds: known ? now - oldest : null,
-              burst,
+              total: vals.reduce((x, y) => x + y, 0),
+              spentWithinBurst: onward,
             }),
           )
         }
       }
     }
     if (i1 - i0 >= p.minInputs && inAddrs.size >= p.minInputs && outs.length >= 1 && outs.length <= p.maxFanInOutputs) {
-      const together = known && newest - oldest <= p.burstSeconds
-      const quick = known && now - newest <= p.burstSeconds
-      const conf = 0.4 + (together ? 0.25 : 0) + (quick ? 0.25 : 0)
-      if (conf >= p.minConfidence) {
+      const parents = new Map<number, number>()
+      for (let i = i0; i < i1; i++) {
+        const o = g.inPrevOut[i]!
+        if (o >= 0) parents.set(g.outTx[o]!, (parents.get(g.outTx[o]!) ?? 0) + 1)
+      }
+      const top = [...parents.values()].sort((x, y) => y - x)
+      const fromTop2 = (top[0] ?? 0) + (top[1] ?? 0)
+      if (fromTop2 >= p.minFreshShare * (i1 - i0)) {
+        const quick = known && now - newest <= p.burstSeconds
         let total = 0
         for (let i = i0; i < i1; i++) total += g.inValue[i]!
         alerts.push(
-          makeAlert(g, 'fan_in', 'fan.in', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], conf, {
+          makeAlert(g, 'fan_in', 'fan.in', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], quick ? 0.9 : 0.7, {
             rule: { minInputs: p.minInputs, maxOutputs: p.maxFanInOutputs, burstSeconds: p.burstSeconds },
             inputs: i1 - i0,
             inputAddresses: inAddrs.size,
             outputs: outs.length,
             total,
-            fundingSpreadSeconds: known ? newest - oldest : null,
+            parentTxs: parents.size,
+            inputsFromTop2Parents: fromTop2,
             waitSeconds: known ? now - newest : null,
           }),
         )

@@ -6,7 +6,9 @@
  *   the smaller one (the peel) ≤ ρ · input (ρ = `maxPeelRatio`, default 0.2); the larger is the continuation;
  * - step t links to step t′ when t′ spends t's continuation as its only or largest input, within
  *   `maxHopSeconds` (default 2 days: automated chains hop within minutes to hours);
- * - a maximal run of linked steps of length L ≥ `minLength` (3) is flagged.
+ * - a maximal run of linked steps of length L ≥ `minLength` (3) is flagged;
+ * - steps spending service-labelled inputs are not peel steps (an exchange or pool paying customers one at a time
+ *   from chained change is its normal operation).
  *
  * Confidence: 0.5 at L = 3 rising linearly to 0.9 at L ≥ 10 (the §5.1 "high confidence" length), +0.05 when at
  * least half of the peels pay service-labelled addresses (exchange deposits, the Lazarus pattern), capped at 0.95.
@@ -35,14 +37,22 @@ export const defaultPeelChainParams: PeelChainParams = {
 type Step = { peel: number; cont: number; input: number }
 
 /** The peel step of `t` (peel and continuation output ids, input total) or null. */
-export function peelStep(g: UtxoGraph, t: number, p: PeelChainParams = defaultPeelChainParams): Step | null {
+export function peelStep(
+  g: UtxoGraph,
+  t: number,
+  p: PeelChainParams = defaultPeelChainParams,
+  labels: Labels = new Map(),
+): Step | null {
   if (isCoinbase(g, t)) return null
   const nIn = g.txInStart[t + 1]! - g.txInStart[t]!
   if (nIn < 1 || nIn > p.maxInputs) return null
   const outs = spendableOutputs(g, t)
   if (outs.length !== 2) return null
   let input = 0
-  for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]!; i++) input += g.inValue[i]!
+  for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]!; i++) {
+    if (labels.has(g.inAddr[i]!)) return null // a service paying its customers one by one
+    input += g.inValue[i]!
+  }
   if (!(input > 0)) return null
   const [a, b] = outs as [number, number]
   const cont = g.outValue[a]! >= g.outValue[b]! ? a : b
@@ -68,7 +78,7 @@ export function detectPeelChains(
   const p = { ...defaultPeelChainParams, ...params }
   const steps = new Map<number, Step>()
   for (let t = 0; t < g.txCount; t++) {
-    const s = peelStep(g, t, p)
+    const s = peelStep(g, t, p, labels)
     if (s) steps.set(t, s)
   }
   const next = new Map<number, number>()

@@ -3,8 +3,8 @@
  * stolen coins within minutes to hours of receiving them; heuristics.md §5.1, §5.13).
  *
  * Rule (our parameters, documented in docs/detectors.md): a *fast hop* is tx t spending an output of tx p created at
- * most `maxHopSeconds` (1 h) earlier, where the output is not service-labelled (exchanges move their own coins
- * fast). A path of ≥ `minHops` (5) transactions linked by fast hops is flagged; one alert per path end that no
+ * most `maxHopSeconds` (1 h) earlier, where neither the output nor any input of t is service-labelled
+ * (exchanges move their own coins fast). A path of ≥ `minHops` (5) transactions linked by fast hops is flagged; one alert per path end that no
  * fast hop extends (the longest path into it; the alert key is that last txid). Confidence 0.5 at `minHops`, +0.05 per extra tx, capped at 0.9.
  * @module
  */
@@ -29,6 +29,9 @@ export function detectRapidMovement(
   for (let t = 0; t < g.txCount; t++) {
     len[t] = 1
     if (isCoinbase(g, t)) continue
+    let service = false
+    for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]! && !service; i++) service = labels.has(g.inAddr[i]!)
+    if (service) continue
     for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]!; i++) {
       const o = g.inPrevOut[i]!
       if (o < 0 || labels.has(g.outAddr[o]!)) continue
