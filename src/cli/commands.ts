@@ -12,7 +12,9 @@ export async function loadCommands(): Promise<Register[]> {
     // keep sorted
     import('./address.js'),
     import('./cluster.js'),
+    import('./detect.js'),
     import('./evalClustering.js'),
+    import('./evalDetectors.js'),
     import('./evalTrace.js'),
     import('./incident.js'),
     import('./ingest.js'),

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { buildUtxoGraph, type TxSpec } from '../graph/buildUtxoGraph.js'
+import { BTC, labelsFor } from './_chains.js'
+import { detectFanOutIn } from './fanOutIn.js'
+
+/** Theft → fan-out into 8 equal parts → the parts consolidated 20 minutes later (the simulator's incident shape). */
+function splitAndMerge(): TxSpec[] {
+  const parts = Array.from({ length: 8 }, (_, k) => ({ address: `F${k}`, value: 5 * BTC }))
+  return [
+    {
+      name: 'theft',
+      time: 10_000,
+      inputs: [{ value: 40 * BTC + 5_000, address: 'hot' }],
+      outputs: [{ address: 'T', value: 40 * BTC }],
+    },
+    {
+      name: 'fan',
+      time: 10_600,
+      inputs: ['theft:0'],
+      outputs: parts.map((p, k) => (k === 7 ? { ...p, value: 5 * BTC - 3_000 } : p)),
+    },
+    {
+      name: 'merge',
+      time: 11_800,
+      inputs: parts.map((_, k) => `fan:${k}`),
+      outputs: [{ address: 'M', value: 40 * BTC - 10_000 }],
+    },
+  ]
+}
+
+describe('detectFanOutIn', () => {
+  it('flags a fan-out into equal fresh parts that move on at once, and its re-consolidation', () => {
+    const g = buildUtxoGraph(splitAndMerge())
+    const alerts = detectFanOutIn(g)
+    expect(alerts.map((a) => [a.code, a.confidence])).toEqual([
+      ['fan.out', 0.9],
+      ['fan.in', 0.9],
+    ])
+    const [out, inn] = alerts as [(typeof alerts)[0], (typeof alerts)[0]]
+    expect(out.evidence.outputs).toBe(8)
+    expect(out.evidence.freshOutputs).toBe(8)
+    expect(out.evidence.spentWithinBurst).toBe(8)
+    expect(inn.evidence.inputs).toBe(8)
+    expect(inn.evidence.parentTxs).toBe(1)
+    expect(inn.txids).toEqual([g.names.txid(2)])
+  })
+
+  it('a payroll with change whose recipients do not move is not a fan-out; a sweep of old coins is not a fan-in', () => {
+    const pay = Array.from({ length: 12 }, (_, k) => ({ address: `emp${k}`, value: 2_000_000 + k * 150_000 }))
+    const specs: TxSpec[] = [
+      {
+        name: 'payroll',
+        inputs: [{ value: 50 * BTC, address: 'merchant' }],
+        outputs: [...pay, { address: 'chg', value: 20 * BTC }],
+      },
+      // wallet sweep: inputs received at different times from different payers
+      ...Array.from({ length: 4 }, (_, k) => ({
+        name: `recv${k}`,
+        time: 1_000_000 + k * 86_400,
+        inputs: [{ value: BTC + 1_000, address: `payer${k}` }],
+        outputs: [{ address: `me${k}`, value: BTC }],
+      })),
+      {
+        name: 'sweep',
+        time: 1_500_000,
+        inputs: ['recv0:0', 'recv1:0', 'recv2:0', 'recv3:0'],
+        outputs: [{ address: 'cold', value: 4 * BTC - 2_000 }],
+      },
+    ]
+    expect(detectFanOutIn(buildUtxoGraph(specs))).toEqual([])
+  })
+
+  it('skips services: an exchange batch or consolidation is its normal operation', () => {
+    const g = buildUtxoGraph(splitAndMerge())
+    expect(detectFanOutIn(g, labelsFor(g, { T: ['exchange', 'ex'], F0: ['exchange', 'ex'] }))).toEqual([])
+  })
+})
