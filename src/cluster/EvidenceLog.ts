@@ -3,6 +3,10 @@
  * changed the partition, and one per union a guard held back. Kept in growable typed arrays (no object per
  * union) until it is persisted; record order is the order the engine decided them, which is also
  * decision-height order, so a prefix of the log is the clustering as of a height.
+ *
+ * 18 bytes per record (tx 4, addrA 4, addrB 4, confidence 4, heuristic 1, status 1): the height is the tx's
+ * (`txHeight[tx]`) and the decision height is derived from it (+ the change horizon for change links), so neither
+ * is stored — this keeps union-find + log + per-tx state within ~24 bytes per address.
  * @module
  */
 
@@ -40,19 +44,23 @@ export type EvidenceRecord = {
 export class EvidenceLog {
   length = 0
   tx: Uint32Array
-  height: Uint32Array
-  decisionHeight: Uint32Array
   heuristic: Uint8Array
   status: Uint8Array
   confidence: Float32Array
   addrA: Int32Array
   addrB: Int32Array
 
-  constructor(capacity = 1024) {
+  /**
+   * @param txHeight heights of the graph's transactions (record heights are read from it)
+   * @param changeHorizon blocks a change decision waits (decision height = height + horizon for change links)
+   */
+  constructor(
+    readonly txHeight: Uint32Array,
+    readonly changeHorizon: number,
+    capacity = 1024,
+  ) {
     const c = Math.max(16, capacity)
     this.tx = new Uint32Array(c)
-    this.height = new Uint32Array(c)
-    this.decisionHeight = new Uint32Array(c)
     this.heuristic = new Uint8Array(c)
     this.status = new Uint8Array(c)
     this.confidence = new Float32Array(c)
@@ -67,8 +75,6 @@ export class EvidenceLog {
       return b
     }
     this.tx = grow(this.tx, (n) => new Uint32Array(n))
-    this.height = grow(this.height, (n) => new Uint32Array(n))
-    this.decisionHeight = grow(this.decisionHeight, (n) => new Uint32Array(n))
     this.heuristic = grow(this.heuristic, (n) => new Uint8Array(n))
     this.status = grow(this.status, (n) => new Uint8Array(n))
     this.confidence = grow(this.confidence, (n) => new Float32Array(n))
@@ -76,21 +82,10 @@ export class EvidenceLog {
     this.addrB = grow(this.addrB, (n) => new Int32Array(n))
   }
 
-  push(
-    tx: number,
-    height: number,
-    decisionHeight: number,
-    heuristic: number,
-    confidence: number,
-    addrA: number,
-    addrB: number,
-    status: number,
-  ): number {
+  push(tx: number, heuristic: number, confidence: number, addrA: number, addrB: number, status: number): number {
     if (this.length === this.tx.length) this.reallocate(this.tx.length * 2)
     const k = this.length++
     this.tx[k] = tx
-    this.height[k] = height
-    this.decisionHeight[k] = decisionHeight
     this.heuristic[k] = heuristic
     this.confidence[k] = confidence
     this.addrA[k] = addrA
@@ -99,11 +94,21 @@ export class EvidenceLog {
     return k
   }
 
+  /** Height of record k's transaction. */
+  height(k: number): number {
+    return this.txHeight[this.tx[k]!]!
+  }
+
+  /** Height at which record k was decided. */
+  decisionHeight(k: number): number {
+    return this.height(k) + (this.heuristic[k] === HEURISTIC_CHANGE ? this.changeHorizon : 0)
+  }
+
   record(k: number): EvidenceRecord {
     return {
       seq: k,
-      height: this.height[k]!,
-      decisionHeight: this.decisionHeight[k]!,
+      height: this.height(k),
+      decisionHeight: this.decisionHeight(k),
       tx: this.tx[k]!,
       heuristic: heuristicNames[this.heuristic[k]!] ?? 'multi-input',
       confidence: Math.round(this.confidence[k]! * 1e6) / 1e6,

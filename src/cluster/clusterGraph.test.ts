@@ -6,7 +6,7 @@ import { randomChain } from './_randomChain.js'
 import { type AddressLabel, clusterGraph } from './clusterGraph.js'
 import { clusterIdOfAddress } from './clusterIds.js'
 import { clusteringAtHeight } from './clusteringAtHeight.js'
-import { EvidenceLog, STATUS_APPLIED, STATUS_CANNOT_LINK, STATUS_SIZE_GUARD } from './EvidenceLog.js'
+import { STATUS_APPLIED, STATUS_CANNOT_LINK, STATUS_SIZE_GUARD } from './EvidenceLog.js'
 import { UnionFind } from './UnionFind.js'
 import { whyLinked } from './whyLinked.js'
 
@@ -177,7 +177,7 @@ describe('incremental update', () => {
           if (first.log.status[k] === STATUS_APPLIED) uf.union(first.log.addrA[k]!, first.log.addrB[k]!)
         const resumed = clusterGraph(g, {
           ...params,
-          resume: { uf, log: new EvidenceLog(), throughHeight: first.throughHeight },
+          resume: { uf, throughHeight: first.throughHeight },
         })
         const rebuilt = clusterGraph(g, params)
         expect(partition(resumed, g.addressCount)).toEqual(partition(rebuilt, g.addressCount))

@@ -58,7 +58,7 @@ export type ClusterOptions = ClusterParameters & {
   /** Labels by address id; service entities give cannot-link constraints. */
   labels?: ReadonlyMap<number, AddressLabel>
   /** Continue a previous run that is complete through `resume.throughHeight`. */
-  resume?: { uf: UnionFind; log: EvidenceLog; throughHeight: number }
+  resume?: { uf: UnionFind; throughHeight: number }
   onProgress?: (txsDone: number, txsTotal: number) => void
 }
 
@@ -98,7 +98,8 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
   const from = opts.resume?.throughHeight ?? -1
   const uf = opts.resume?.uf ?? new UnionFind(g.addressCount)
   uf.grow(g.addressCount)
-  const log = opts.resume?.log ?? new EvidenceLog(Math.max(1024, g.inputCount >>> 2))
+  // the log holds this run's new records only (a resumed run's earlier records are in the store)
+  const log = new EvidenceLog(g.txHeight, p.changeHorizon, Math.max(1024, g.inputCount >>> 2))
   const stats: ClusterStats = {
     multiInputMerges: 0,
     changeMerges: 0,
@@ -129,7 +130,7 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
   let blockedTx = -1
   let blockedA = -1
   let blockedB = -1
-  const tryUnion = (a: number, b: number, heuristic: number, conf: number, t: number, h: number, dh: number) => {
+  const tryUnion = (a: number, b: number, heuristic: number, conf: number, t: number) => {
     const ra = uf.find(a)
     const rb = uf.find(b)
     if (ra === rb) return false
@@ -148,7 +149,7 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
       blockedTx = t
       blockedA = lo
       blockedB = hi
-      log.push(t, h, dh, heuristic, conf, a, b, status)
+      log.push(t, heuristic, conf, a, b, status)
       if (status === STATUS_SIZE_GUARD) stats.heldBackBySize++
       else stats.blockedByCannotLink++
       return false
@@ -158,7 +159,7 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
       const ea = entity[ra]!
       entity[r] = ea >= 0 ? ea : entity[rb]!
     }
-    log.push(t, h, dh, heuristic, conf, a, b, STATUS_APPLIED)
+    log.push(t, heuristic, conf, a, b, STATUS_APPLIED)
     return true
   }
 
@@ -183,7 +184,6 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
     }
     let first = -1
     let conf = -1
-    const h = g.txHeight[t]!
     for (let i = i0; i < i1; i++) {
       const a = g.inAddr[i]!
       if (a < 0) continue
@@ -192,7 +192,7 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
         continue
       }
       if (conf < 0) conf = multiInputConfidence(g, t)
-      if (tryUnion(first, a, HEURISTIC_MULTI_INPUT, conf, t, h, h)) stats.multiInputMerges++
+      if (tryUnion(first, a, HEURISTIC_MULTI_INPUT, conf, t)) stats.multiInputMerges++
     }
   }
 
@@ -213,9 +213,8 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
     for (let k = 0; k < ctx.n; k++) if (best < 0 || prob[k]! > prob[best]!) best = k
     if (best < 0 || prob[best]! < p.threshold) return
     stats.changeDecided++
-    const h = g.txHeight[t]!
     const o = ctx.o0 + best
-    if (tryUnion(inAddr, g.outAddr[o]!, HEURISTIC_CHANGE, prob[best]!, t, h, h + p.changeHorizon)) stats.changeMerges++
+    if (tryUnion(inAddr, g.outAddr[o]!, HEURISTIC_CHANGE, prob[best]!, t)) stats.changeMerges++
   }
 
   // first tx whose decision is still to come

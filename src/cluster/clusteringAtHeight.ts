@@ -9,19 +9,10 @@ import { UnionFind } from './UnionFind.js'
 
 export function clusteringAtHeight(c: Clustering, height: number): Clustering {
   const uf = new UnionFind(c.uf.size)
-  const log = new EvidenceLog(16)
   const src = c.log
-  for (let k = 0; k < src.length && src.decisionHeight[k]! <= height; k++) {
-    log.push(
-      src.tx[k]!,
-      src.height[k]!,
-      src.decisionHeight[k]!,
-      src.heuristic[k]!,
-      src.confidence[k]!,
-      src.addrA[k]!,
-      src.addrB[k]!,
-      src.status[k]!,
-    )
+  const log = new EvidenceLog(src.txHeight, src.changeHorizon, 16)
+  for (let k = 0; k < src.length && src.decisionHeight(k) <= height; k++) {
+    log.push(src.tx[k]!, src.heuristic[k]!, src.confidence[k]!, src.addrA[k]!, src.addrB[k]!, src.status[k]!)
     if (src.status[k] === STATUS_APPLIED) uf.union(src.addrA[k]!, src.addrB[k]!)
   }
   return new Clustering(c.graph, uf, log, Math.min(height, c.throughHeight), { ...c.stats })

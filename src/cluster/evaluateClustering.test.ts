@@ -62,7 +62,7 @@ describe('evaluation on a seeded chain with known owners', () => {
       const i0 = g.txInStart[t]!
       for (let i = i0 + 1; i < g.txInStart[t + 1]!; i++) {
         const r = c.uf.union(g.inAddr[i0]!, g.inAddr[i]!)
-        if (r >= 0) c.log.push(t, g.txHeight[t]!, g.txHeight[t]!, 0, 1, g.inAddr[i0]!, g.inAddr[i]!, 0)
+        if (r >= 0) c.log.push(t, 0, 1, g.inAddr[i0]!, g.inAddr[i]!, 0)
       }
     }
     expect(countWrongMerges(c, truth.entityOf)).toBeGreaterThan(0)

@@ -47,8 +47,8 @@ export async function saveClusterRun(store: HoundStore, c: Clustering, opts: Sav
     for (let k = 0; k < log.length; k++) {
       ev.i32(0, runId)
       ev.i64(1, seqOffset + k)
-      ev.i32(2, log.height[k]!)
-      ev.i32(3, log.decisionHeight[k]!)
+      ev.i32(2, log.height(k))
+      ev.i32(3, log.decisionHeight(k))
       ev.i64(4, txOff + log.tx[k]!)
       ev.u8(5, log.heuristic[k]!)
       ev.i32(6, Math.round(log.confidence[k]! * 1e6))

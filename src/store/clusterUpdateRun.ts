@@ -11,7 +11,6 @@ import {
   clusterGraph,
   resolveClusterParameters,
 } from '../cluster/clusterGraph.js'
-import { EvidenceLog } from '../cluster/EvidenceLog.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
 import { loadClusterUnionFind } from './clusterLoad.js'
 import { type ClusterRunInfo, clusterParamsKey, findClusterRunByParams, getClusterRun } from './clusterRuns.js'
@@ -56,7 +55,7 @@ export async function updateClusterRun(
     const uf = await loadClusterUnionFind(store, existing.runId, g.addressCount)
     const c = clusterGraph(g, {
       ...base,
-      resume: { uf, log: new EvidenceLog(), throughHeight: existing.toHeight },
+      resume: { uf, throughHeight: existing.toHeight },
     })
     const runId = await saveClusterRun(store, c, {
       params,
