@@ -1,7 +1,7 @@
 /**
  * The screening warm state: every label in force, in memory, keyed by canonical address (a Map), so a lookup is
- * one hash probe. Low-cardinality strings (category, source, chain, TLP, entity…) are interned so that 1M labels
- * cost little more than their address strings (see bench/results/screen.md for the measured memory).
+ * one hash probe. Rows are kept packed (one JSON string each) until first looked up, which keeps both the load time
+ * and the memory of 1M labels low (see bench/results/screen.md for the measured numbers).
  * @module
  */
 import type { LabelCategory, LabelConfidence, Tlp } from '../core/model.js'
@@ -34,10 +34,57 @@ export type IndexedLabel = {
 
 const EMPTY: readonly IndexedLabel[] = []
 
+/** A label as loaded: the row packed as one JSON array string (parsed on first lookup), or already parsed. */
+type Entry = string | IndexedLabel
+
+const PACKED_COLUMNS = [
+  'label_id',
+  'scope',
+  'chain',
+  'address',
+  'category',
+  'entity',
+  'actor',
+  'source',
+  'confidence',
+  'tlp',
+  'valid_from',
+  'asset',
+  'reference',
+  'note',
+  'incident_id',
+  'amount',
+  'policy',
+] as const
+
+function unpack(json: string): IndexedLabel {
+  const r = JSON.parse(json) as (string | number | null)[]
+  return {
+    labelId: Number(r[0]),
+    scope: r[1] as LabelScope,
+    chain: r[2] as string,
+    address: r[3] as string,
+    category: r[4] as LabelCategory,
+    entity: r[5] as string,
+    actor: r[6] as string | null,
+    source: r[7] as string,
+    confidence: r[8] as LabelConfidence,
+    tlp: r[9] as Tlp,
+    validFrom: r[10] as string | null,
+    asset: r[11] as string | null,
+    reference: r[12] as string | null,
+    note: r[13] as string | null,
+    incidentId: r[14] === null ? null : Number(r[14]),
+    amount: r[15] === null ? null : String(r[15]),
+    policy: r[16] as string | null,
+  }
+}
+
 export class LabelIndex {
-  private readonly byKey = new Map<string, IndexedLabel[]>()
-  private readonly interned = new Map<string, string>()
+  private readonly byKey = new Map<string, Entry[]>()
   private count = 0
+  /** Canonical keys that carry at least one cluster-scope label. */
+  readonly clusterKeys: string[] = []
 
   /** Intelligence version the index was loaded at (see intelVersion). */
   constructor(readonly version = 0) {}
@@ -50,32 +97,30 @@ export class LabelIndex {
     return this.byKey.size
   }
 
-  /** Reuse one string instance for repeated values. */
-  intern(s: string): string
-  intern(s: string | null): string | null
-  intern(s: string | null): string | null {
-    if (s === null) return null
-    const k = this.interned.get(s)
-    if (k !== undefined) return k
-    if (this.interned.size < 1_000_000) this.interned.set(s, s)
-    return s
-  }
-
-  add(canonical: string, label: IndexedLabel): void {
+  add(canonical: string, label: IndexedLabel | string): void {
     const list = this.byKey.get(canonical)
     if (list) list.push(label)
     else this.byKey.set(canonical, [label])
+    if (typeof label !== 'string' && label.scope === 'cluster' && !this.clusterKeys.includes(canonical)) {
+      this.clusterKeys.push(canonical)
+    }
     this.count++
   }
 
   /** Labels of an address as typed (canonicalised here). */
   lookup(address: string): readonly IndexedLabel[] {
-    return this.byKey.get(canonicalAddress(address)) ?? EMPTY
+    return this.lookupCanonical(canonicalAddress(address))
   }
 
-  /** Labels of an already-canonical key (the hot path). */
+  /** Labels of an already-canonical key (the hot path). Packed rows are parsed once, on first lookup. */
   lookupCanonical(canonical: string): readonly IndexedLabel[] {
-    return this.byKey.get(canonical) ?? EMPTY
+    const list = this.byKey.get(canonical)
+    if (!list) return EMPTY
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!
+      if (typeof e === 'string') list[i] = unpack(e)
+    }
+    return list as IndexedLabel[]
   }
 
   /** Every canonical key (for joins and exports). */
@@ -85,45 +130,26 @@ export class LabelIndex {
 
   /**
    * Load every label in force from the store. `maxTlp` drops labels more restricted than that level (a public
-   * facade serves only `clear` intelligence, say).
+   * facade serves only `clear` intelligence, say). Each row crosses from DuckDB as one packed JSON string (two
+   * values per row instead of eighteen: the conversion of values to JS dominates the load time).
    */
   static async load(store: HoundStore, opts: { maxTlp?: Tlp } = {}): Promise<LabelIndex> {
     await ensureIntelSchema(store)
     const idx = new LabelIndex(await intelVersion(store))
-    const maxRank = tlpLevels.indexOf(opts.maxTlp ?? 'red')
+    const allowed = tlpLevels.slice(0, tlpLevels.indexOf(opts.maxTlp ?? 'red') + 1)
+    const where = `valid_to IS NULL AND tlp IN (${allowed.map(() => '?').join(', ')})`
     const c = await store.columns(
-      `SELECT label_id, scope, chain, address, canonical, category, entity, actor, source, confidence, tlp, valid_from,
-              asset, reference, note, incident_id, amount, policy
-       FROM intel_labels WHERE valid_to IS NULL ORDER BY label_id`,
+      `SELECT canonical, json_array(${PACKED_COLUMNS.join(', ')})::VARCHAR AS packed
+       FROM intel_labels WHERE ${where} ORDER BY label_id`,
+      [...allowed],
     )
-    const n = (c.label_id ?? []).length
-    const col = <T>(k: string) => (c[k] ?? []) as T[]
-    const ids = col<bigint | number>('label_id')
-    const tlps = col<string>('tlp')
-    for (let i = 0; i < n; i++) {
-      const tlp = tlps[i] as Tlp
-      if (tlpLevels.indexOf(tlp) > maxRank) continue
-      const incident = col<bigint | number | null>('incident_id')[i]!
-      idx.add(col<string>('canonical')[i]!, {
-        labelId: Number(ids[i]),
-        scope: idx.intern(col<string>('scope')[i]!) as LabelScope,
-        chain: idx.intern(col<string>('chain')[i]!),
-        address: col<string>('address')[i]!,
-        category: idx.intern(col<string>('category')[i]!) as LabelCategory,
-        entity: idx.intern(col<string>('entity')[i]!),
-        actor: idx.intern(col<string | null>('actor')[i]!),
-        source: idx.intern(col<string>('source')[i]!),
-        confidence: idx.intern(col<string>('confidence')[i]!) as LabelConfidence,
-        tlp: idx.intern(tlp) as Tlp,
-        validFrom: idx.intern(col<string | null>('valid_from')[i]!),
-        asset: idx.intern(col<string | null>('asset')[i]!),
-        reference: col<string | null>('reference')[i]!,
-        note: col<string | null>('note')[i]!,
-        incidentId: incident === null ? null : Number(incident),
-        amount: col<string | null>('amount')[i]!,
-        policy: idx.intern(col<string | null>('policy')[i]!),
-      })
-    }
+    const keys = (c.canonical ?? []) as string[]
+    const packed = (c.packed ?? []) as string[]
+    for (let i = 0; i < keys.length; i++) idx.add(keys[i]!, packed[i]!)
+    const cl = await store.columns(`SELECT DISTINCT canonical FROM intel_labels WHERE ${where} AND scope = 'cluster'`, [
+      ...allowed,
+    ])
+    for (const k of (cl.canonical ?? []) as string[]) idx.clusterKeys.push(k)
     return idx
   }
 }

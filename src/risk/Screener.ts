@@ -101,7 +101,7 @@ export class Screener {
         if (m) m.push(a)
         else this.members.set(c, [a])
       }
-      for (const key of this.index.keys()) {
+      for (const key of this.index.clusterKeys) {
         for (const l of this.index.lookupCanonical(key)) {
           if (l.scope !== 'cluster') continue
           let a = this.graph.names.addressIndex(l.address)
