@@ -33,15 +33,23 @@ export function hash160(data: Uint8Array): Uint8Array {
 const hexChars = '0123456789abcdef'
 const byteHex: string[] = Array.from({ length: 256 }, (_, b) => hexChars[b >> 4]! + hexChars[b & 15]!)
 
-const revScratch = Buffer.alloc(64)
+/** Two hex characters per byte as one 16-bit unit in memory order, so a Uint16Array write emits both. */
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1
+const hexPair = Uint16Array.from({ length: 256 }, (_, b) => {
+  const hi = hexChars.charCodeAt(b >> 4)
+  const lo = hexChars.charCodeAt(b & 15)
+  return littleEndian ? hi | (lo << 8) : (hi << 8) | lo
+})
+const hexOut = Buffer.alloc(128)
+const hexOut16 = new Uint16Array(hexOut.buffer, hexOut.byteOffset, 64)
 
 /** Hex of bytes in reverse order: internal byte order → display order (txids, block hashes). */
 export function toHexReversed(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const n = end - start
   if (n <= 64) {
-    // Hot path (every txid and prevout): reverse into a scratch buffer, one native hex call.
-    for (let i = 0; i < n; i++) revScratch[i] = bytes[end - 1 - i]!
-    return revScratch.toString('hex', 0, n)
+    // Hot path (every txid and prevout): table lookups into a scratch buffer, one native string creation.
+    for (let i = 0; i < n; i++) hexOut16[i] = hexPair[bytes[end - 1 - i]!]!
+    return hexOut.toString('latin1', 0, 2 * n)
   }
   let s = ''
   for (let i = end - 1; i >= start; i--) s += byteHex[bytes[i]!]!
