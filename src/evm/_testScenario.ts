@@ -40,6 +40,9 @@ export type Scenario = {
   swap: { amountIn: bigint; amountOut: bigint }
   memo: string
   mixerFee: bigint
+  avaxMemo: string
+  /** Block time of the Avalanche bridge deposit. */
+  avaxBridgeTime: number
 }
 
 export async function playScenario(url: string): Promise<Scenario> {
@@ -61,6 +64,7 @@ export async function playScenario(url: string): Promise<Scenario> {
     'fresh',
     'deposit',
     'exchange',
+    'avaxdest',
   ]
   const accounts = Object.fromEntries(names.map((n, i) => [n, accs[i]!])) as Record<string, Address>
   const txs: Scenario['txs'] = []
@@ -153,6 +157,9 @@ export async function playScenario(url: string): Promise<Scenario> {
     mixerFee,
   ])
 
+  // m3 and the fresh address know each other: 3 direct payments (mixer heuristic H3)
+  for (let i = 1n; i <= 3n; i++) await send(`m3 to fresh ${i}`, 'm3', accounts.fresh!, i * 10n ** 15n)
+
   // bridge (THORChain-style memo naming a BTC address)
   const memo = '=:BTC.BTC:bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh:0/1/0:t:0'
   await call(
@@ -165,10 +172,33 @@ export async function playScenario(url: string): Promise<Scenario> {
     5n * ETH,
   )
 
+  // second bridge deposit: 1 ETH to Avalanche, destination named in the memo
+  const avaxMemo = `=:AVAX.AVAX:${accounts.avaxdest}`
+  const avaxBridge = await call(
+    'bridge avax',
+    'm4',
+    bridge,
+    'Bridge',
+    'depositWithExpiry',
+    [accounts.vault, '0x0000000000000000000000000000000000000000', ETH, avaxMemo, 2n ** 40n],
+    ETH,
+  )
+  const avaxBridgeTime = Number((await pub.getBlock({ blockNumber: avaxBridge.blockNumber })).timestamp)
+
   // clean money mixes in at m5, then m5 pays an exchange deposit address that forwards to the hot wallet
   await send('clean to m5', 'clean', accounts.m5!, 2n * ETH)
   await send('m5 to deposit', 'm5', accounts.deposit!, 10n * ETH)
   await send('deposit sweep', 'deposit', accounts.exchange!, 10n * ETH - ETH / 200n)
 
-  return { chainId: await pub.getChainId(), accounts, contracts, txs, swap: { amountIn, amountOut }, memo, mixerFee }
+  return {
+    chainId: await pub.getChainId(),
+    accounts,
+    contracts,
+    txs,
+    swap: { amountIn, amountOut },
+    memo,
+    mixerFee,
+    avaxMemo,
+    avaxBridgeTime,
+  }
 }

@@ -64,6 +64,7 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
       [k.mixer, a.fresh, (ETH - sc.mixerFee).toString()],
       [k.mixer, a.relayer, sc.mixerFee.toString()],
       [k.bridge, a.vault, (5n * ETH).toString()],
+      [k.bridge, a.vault, ETH.toString()],
     ])
     // ERC-20: swap in and out through the pair
     const sw = await q(
@@ -110,7 +111,7 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
     expect(end(a.m1!, k.tokb, 'holding')?.amount).toBe(sc.swap.amountOut.toString())
     expect(end(a.m2!, k.toka, 'holding')?.amount).toBe((2_000n * ETH).toString())
     expect(end(k.mixer, 'ETH', 'mixer')?.amount).toBe((2n * ETH).toString())
-    expect(end(k.bridge, 'ETH', 'bridge')?.amount).toBe((5n * ETH).toString())
+    expect(end(k.bridge, 'ETH', 'bridge')?.amount).toBe((6n * ETH).toString()) // 5 ETH to BTC + 1 ETH to Avalanche
     expect(end(a.exchange!, 'ETH', 'holding')?.amount).toBe((8n * ETH).toString())
     expect(r.outputs.find((o) => o.to === a.m1 && o.asset === k.tokb)?.link?.kind).toBe('swap')
     // the thief's ETH out: 5 × 8 ETH + the gas of its 7 transactions
@@ -122,5 +123,66 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
     }
     expect(r.taintedIn.find((x) => x.asset === 'ETH')?.amount).toBe((40n * ETH + gas).toString())
     expect(r.fees.find((x) => x.asset === 'ETH')).toBeDefined()
+    // the bridge endpoint names where the value went (memo)
+    expect(end(k.bridge, 'ETH', 'bridge')?.destinations).toEqual([
+      { protocol: 'thorchain', chain: 'btc', address: 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh', memo: sc.memo },
+      { protocol: 'thorchain', chain: 'evm-43114', address: a.avaxdest, memo: sc.avaxMemo },
+    ])
+  })
+
+  it('mixer withdrawals are linked only by the published heuristics, each with its confidence', async () => {
+    const set = await loadAccountTransferSet(store)
+    const a = sc.accounts
+    const r = traceAccounts(set, { policy: 'haircut', seeds: [a.thief!] })
+    const mix = r.links.filter((l) => l.kind === 'mixer')
+    expect(mix.map((l) => [l.to, l.rules, l.confidence, l.followed, l.amount]).sort()).toEqual(
+      [
+        [a.m2, ['H1-address-match'], 0.95, false, ETH.toString()],
+        [a.fresh, ['H3-linked-addresses'], 0.8, false, ETH.toString()],
+      ].sort(),
+    )
+    // not followed by default: the fresh address holds only m3's three direct payments (0.006 ETH);
+    // followed on request, the 0.99 ETH withdrawal adds to it
+    const direct = 6n * 10n ** 15n
+    expect(r.endpoints.find((e) => e.address === a.fresh && e.asset === 'ETH')?.amount).toBe(direct.toString())
+    const f = traceAccounts(set, { policy: 'haircut', seeds: [a.thief!], followMixerLinks: true })
+    expect(f.endpoints.find((e) => e.address === a.fresh && e.asset === 'ETH')?.amount).toBe(
+      (direct + ETH - sc.mixerFee).toString(),
+    )
+    const fresh = f.outputs.find((o) => o.to === a.fresh && o.link?.kind === 'mixer')
+    expect(fresh?.amount).toBe((ETH - sc.mixerFee).toString())
+    expect(fresh?.link?.rules).toEqual(['H3-linked-addresses'])
+  })
+
+  it('a trace continues on another chain through a recorded bridge hop (THORChain memo → Avalanche transfers)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const { importTransfersCsv } = await import('./importTransfersCsv.js')
+    const a = sc.accounts
+    const t = (s: number) => new Date((sc.avaxBridgeTime + s) * 1000).toISOString()
+    const vault = `0x${'7'.repeat(40)}`
+    const next = `0x${'8'.repeat(40)}`
+    const csv = join(mkdtempSync(join(tmpdir(), 'hound-avax-')), 'avax.csv')
+    writeFileSync(
+      csv,
+      'chain,tx_hash,block,time,from,to,asset,amount\n' +
+        `avalanche,0x${'1'.repeat(64)},500,${t(60)},${vault},${a.avaxdest},ETH,30\n` +
+        `avalanche,0x${'2'.repeat(64)},501,${t(120)},${a.avaxdest},${next},ETH,10\n`,
+    )
+    await importTransfersCsv(store, csv)
+    const set = await loadAccountTransferSet(store)
+    const r = traceAccounts(set, { policy: 'haircut', seeds: [a.thief!] })
+    const hop = r.outputs.find((o) => o.chain === 'evm-43114' && o.to === a.avaxdest)
+    expect(hop?.link).toMatchObject({ kind: 'bridge', confidence: 0.8, rules: ['destination-address+time'] })
+    expect(hop?.amount).toBe((30n * ETH).toString()) // the 1 ETH deposit was fully tainted
+    const onward = r.outputs.find((o) => o.chain === 'evm-43114' && o.to === next)
+    expect(onward?.amount).toBe((10n * ETH).toString())
+    expect(onward?.hops).toBeGreaterThan(hop!.hops)
+    const e = r.endpoints.find((x) => x.address === next && x.chain === 'evm-43114')
+    const thiefTxs = new Set(r.outputs.filter((o) => o.from === a.thief).map((o) => o.txid))
+    expect(thiefTxs.has(e!.path[0]!)).toBe(true)
+    expect(e!.path.slice(-2)).toEqual([hop!.txid, onward!.txid])
+    expect(e!.path).toContain(hop!.link!.fromTxid) // the bridge deposit on the first chain
   })
 })

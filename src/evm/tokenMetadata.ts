@@ -81,8 +81,10 @@ export function decodeAbiText(hex: string | null): string | null {
     const off = Number.parseInt(d.slice(0, 64), 16)
     const len = Number.parseInt(d.slice(off * 2, off * 2 + 64), 16)
     if (off === 32 && Number.isSafeInteger(len) && len <= 256 && d.length >= off * 2 + 64 + len * 2) {
-      const s = Buffer.from(d.slice(off * 2 + 64, off * 2 + 64 + len * 2), 'hex').toString('utf8')
-      return s.includes('\uFFFD') ? null : s
+      const s = Buffer.from(d.slice(off * 2 + 64, off * 2 + 64 + len * 2), 'hex')
+        .toString('utf8')
+        .replace(/\0+$/, '')
+      return s.includes('\uFFFD') || s.includes('\0') ? null : s
     }
   }
   if (d.length === 64) {

@@ -77,6 +77,10 @@ export type AccountTransferSet = {
   readonly ledgerAsset: Int32Array
   /** `address * assets.length + asset` → ledger id. */
   readonly ledgerIndex: Map<number, number>
+  /** Rules and evidence of heuristic links, by target row. */
+  readonly linkInfo: Map<number, { rules: string[]; evidence: Record<string, unknown> }>
+  /** Bridge deposit rows → destination named by the event or memo. */
+  readonly bridgeDestinations: Map<number, BridgeDestination>
 }
 
 /** One row as loaders and tests give it. */
@@ -103,7 +107,13 @@ export type LinkRow = {
   to: number
   kind: LinkKind
   confidence: number
+  /** Heuristic rules that fired (mixer H1–H4, bridge matching), for the evidence trail. */
+  rules?: string[]
+  evidence?: Record<string, unknown>
 }
+
+/** Where a bridge deposit goes (from the event or memo), whether or not the other side is in the store. */
+export type BridgeDestination = { protocol: string; chain: string | null; address: string | null; memo: string | null }
 
 /** Where the gas fee of a transaction sits in its sender's ETH ledger. */
 export type FeeConvention = 'last' | 'first' | 'ignore'
@@ -114,6 +124,8 @@ export type BuildOptions = {
   links?: readonly LinkRow[]
   pools?: ReadonlyMap<string, PoolRole>
   assetInfo?: ReadonlyMap<string, AssetInfo>
+  /** Input row index of a bridge deposit → its destination. */
+  bridgeDestinations?: ReadonlyMap<number, BridgeDestination>
 }
 
 const chainOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
@@ -210,6 +222,7 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     set.time[p] = r.time
     set.block[p] = r.block
   }
+  const linkInfo = new Map<number, { rules: string[]; evidence: Record<string, unknown> }>()
   for (const l of opts.links ?? []) {
     const f = position[l.from] ?? -1
     const t = position[l.to] ?? -1
@@ -217,6 +230,12 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     set.linkFrom[t] = f
     set.linkKind[t] = linkKinds.indexOf(l.kind)
     set.linkConfidence[t] = l.confidence
+    if (l.rules || l.evidence) linkInfo.set(t, { rules: l.rules ?? [], evidence: l.evidence ?? {} })
+  }
+  const bridgeDestinations = new Map<number, BridgeDestination>()
+  for (const [i, d] of opts.bridgeDestinations ?? []) {
+    const p = position[i] ?? -1
+    if (p >= 0) bridgeDestinations.set(p, d)
   }
   for (const [a, role] of opts.pools ?? []) set.pools.set(addr(a), role)
   const nA = Math.max(assets.length, 1)
@@ -248,5 +267,7 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     ledgerAddress: Int32Array.from(la),
     ledgerAsset: Int32Array.from(ls),
     ledgerIndex,
+    linkInfo,
+    bridgeDestinations,
   }
 }

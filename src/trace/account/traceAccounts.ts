@@ -43,6 +43,22 @@ export type AccountEndpoint = {
   lastTime: number | null
   /** Transaction hashes from the seed to this endpoint. */
   path: string[]
+  /** Bridge endpoints: where the deposits go (event or memo), when not followed into a stored chain. */
+  destinations?: { protocol: string; chain: string | null; address: string | null; memo: string | null }[]
+}
+
+export type AccountLinkReport = {
+  kind: string
+  confidence: number
+  rules: string[]
+  fromTxid: string
+  toTxid: string
+  toChain: string
+  to: string | null
+  /** Tainted base units entering the link (at the deposit). */
+  amount: string
+  /** True when the link carried taint in this trace (swap/bridge always; mixer with followMixerLinks). */
+  followed: boolean
 }
 
 export type AccountTraceResult = {
@@ -63,9 +79,11 @@ export type AccountTraceResult = {
     value: string
     amount: string
     hops: number
-    link: { kind: string; confidence: number; fromTxid: string } | null
+    link: { kind: string; confidence: number; fromTxid: string; rules: string[] } | null
   }[]
   endpoints: AccountEndpoint[]
+  /** Heuristic and protocol links (mixer, bridge, swap) whose source carried taint, with confidence. */
+  links: AccountLinkReport[]
   fees: AssetAmount[]
   stats: { rows: number; taintedRows: number; outputsTruncated: boolean; openingBalance: string; ms: number }
 }
@@ -209,12 +227,39 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
                 kind: linkKinds[set.linkKind[p]!]!,
                 confidence: set.linkConfidence[p]!,
                 fromTxid: set.txHashes[set.tx[link]!]!,
+                rules: set.linkInfo.get(p)?.rules ?? [],
               }
             : null,
       })
     } else truncated = true
   }
   for (const l of r.taintedLedgers()) endAdd(l.address, l.asset, 'holding', l.tainted, l.hops, l.via)
+  const links: AccountLinkReport[] = []
+  for (let p = 0; p < set.n; p++) {
+    const src = set.linkFrom[p]!
+    if (src < 0 || r.taint[src]! === 0n) continue
+    const kind = linkKinds[set.linkKind[p]!]!
+    const to = set.to[p]!
+    links.push({
+      kind,
+      confidence: set.linkConfidence[p]!,
+      rules: set.linkInfo.get(p)?.rules ?? [],
+      fromTxid: set.txHashes[set.tx[src]!]!,
+      toTxid: set.txHashes[set.tx[p]!]!,
+      toChain: assetOf(set.asset[p]!).chain,
+      to: to >= 0 ? set.addresses[to]! : null,
+      amount: r.taint[src]!.toString(),
+      followed: r.taint[p]! > 0n,
+    })
+  }
+  const destOf = new Map<number, NonNullable<AccountEndpoint['destinations']>>()
+  for (const [row, d] of set.bridgeDestinations) {
+    if (r.taint[row]! === 0n) continue
+    const k = set.to[row]! * 1_000_003 + set.asset[row]!
+    const a = destOf.get(k) ?? []
+    if (!a.some((x) => x.chain === d.chain && x.address === d.address)) a.push(d)
+    destOf.set(k, a)
+  }
   const endpoints: AccountEndpoint[] = [...ends.values()]
     .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
     .map((e) => {
@@ -234,6 +279,7 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
         firstTime: Number.isNaN(e.first) ? null : e.first,
         lastTime: Number.isNaN(e.last) ? null : e.last,
         path: e.row >= 0 ? pathOf(e.row) : [],
+        ...(e.reason === 'bridge' ? { destinations: destOf.get(e.address * 1_000_003 + e.asset) ?? [] } : {}),
       }
     })
   const amounts = (m: Map<number, bigint>): AssetAmount[] =>
@@ -254,6 +300,7 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
     taintedIn: amounts(amountBy),
     outputs,
     endpoints,
+    links,
     fees: amounts(feeBy),
     stats: {
       rows: set.n,
