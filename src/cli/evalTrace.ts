@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .description('Recall and precision of traced cash-out points and amounts per policy against simulator truth')
     .requiredOption('--truth <dir>', 'simulator output directory (DIR/truth/*.jsonl)')
     .option('--policy <names>', `comma-separated policies (${policyNames.join(',')}) or all`, 'haircut,fifo,lifo,tiho')
-    .option('--max-hops <n>', 'hop limit of every trace', '100')
+    .option('--max-hops <n>', 'hop limit of every trace (peel chains are long)', '1000')
     .option('--min-amount <sats>', 'stop below this tainted amount', '10000')
     .option('--labels <source>', 'service labels: truth (labels.jsonl) or store (imported intelligence)', 'truth')
     .option('--coinjoin <mode>', 'stop or spread', 'stop')

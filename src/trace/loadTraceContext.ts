@@ -4,7 +4,7 @@
  * A store without a clustering run traces without clusters, and `missing` says so (the result's dataVersion too).
  * @module
  */
-import { detectCoinJoin } from '../cluster/coinjoin/detectCoinJoin.js'
+import { detectCoinJoin, isCoinJoinForCioh } from '../cluster/coinjoin/detectCoinJoin.js'
 import { NotSyncedError } from '../core/errors.js'
 import { loadUtxoGraph } from '../graph/loadUtxoGraph.js'
 import type { UtxoGraph } from '../graph/UtxoGraph.js'
@@ -96,7 +96,11 @@ export async function loadTraceContext(
   const ctx: TraceContext = {
     graph,
     labels,
-    detectCoinJoin: (g, t) => detectCoinJoin(g, t),
+    // A Whirlpool tx0 (premix) has one owner: tracing goes through it like through any transaction.
+    detectCoinJoin: (g, t) => {
+      const m = detectCoinJoin(g, t)
+      return m !== null && isCoinJoinForCioh(m) ? m : null
+    },
     coverage,
     dataVersion: {
       store: store.path,

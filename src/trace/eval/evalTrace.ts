@@ -133,7 +133,7 @@ export type EvalOptions = Omit<TraceOptions, 'seeds' | 'policy' | 'direction'> &
 
 export function evalTrace(g: UtxoGraph, truth: Truth, o: EvalOptions = {}): EvalResult {
   const policies = [...(o.policies ?? (['haircut', 'fifo', 'lifo', 'tiho'] as PolicyName[]))]
-  const maxHops = o.maxHops ?? 100
+  const maxHops = o.maxHops ?? 1000
   const minAmount = o.minAmount ?? 10_000
   const byIncident = new Map<string, TruthFlow[]>()
   for (const f of truth.flows) {
