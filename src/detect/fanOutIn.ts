@@ -9,8 +9,8 @@
  *   `burstSeconds` (6 h: the parts move on at once). Alerts below `minConfidence` (0.5) are dropped, so a
  *   fan-out needs equal parts or an immediate onward move.
  * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs, where ≥ 80 % of
- *   the inputs were created by at most two transactions (split-and-merge: a fan-out re-consolidated, not a wallet
- *   sweeping coins received over time). Confidence 0.7, +0.2 when the merge comes within `burstSeconds` of the
+ *   the inputs were created by one transaction that is not a CoinJoin (split-and-merge: a fan-out re-consolidated,
+ *   not a wallet sweeping coins received over time, nor post-mix outputs). Confidence 0.7, +0.2 when the merge comes within `burstSeconds` of the
  *   newest input.
  * @module
  */
@@ -114,9 +114,10 @@ export function detectFanOutIn(
         const o = g.inPrevOut[i]!
         if (o >= 0) parents.set(g.outTx[o]!, (parents.get(g.outTx[o]!) ?? 0) + 1)
       }
-      const top = [...parents.values()].sort((x, y) => y - x)
-      const fromTop2 = (top[0] ?? 0) + (top[1] ?? 0)
-      if (fromTop2 >= p.minFreshShare * (i1 - i0)) {
+      let top = -1
+      for (const [pt, n] of parents) if (top < 0 || n > parents.get(top)!) top = pt
+      const fromTop = top < 0 ? 0 : parents.get(top)!
+      if (fromTop >= p.minFreshShare * (i1 - i0) && detectCoinJoin(g, top) === null) {
         const quick = known && now - newest <= p.burstSeconds
         let total = 0
         for (let i = i0; i < i1; i++) total += g.inValue[i]!
@@ -128,7 +129,8 @@ export function detectFanOutIn(
             outputs: outs.length,
             total,
             parentTxs: parents.size,
-            inputsFromTop2Parents: fromTop2,
+            splitTx: g.names.txid(top),
+            inputsFromSplitTx: fromTop,
             waitSeconds: known ? now - newest : null,
           }),
         )

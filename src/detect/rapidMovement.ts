@@ -2,19 +2,20 @@
  * Rapid-movement detector: value that hops through many transactions in little time (automated laundering moves
  * stolen coins within minutes to hours of receiving them; heuristics.md §5.1, §5.13).
  *
- * Rule (our parameters, documented in docs/detectors.md): a *fast hop* is tx t spending an output of tx p created at
- * most `maxHopSeconds` (1 h) earlier, where neither the output nor any input of t is service-labelled
- * (exchanges move their own coins fast). A path of ≥ `minHops` (5) transactions linked by fast hops is flagged; one alert per path end that no
+ * Rule (our parameters, documented in docs/detectors.md): a *fast hop* is tx t spending an output o of tx p created
+ * at most `maxHopSeconds` (1 h) earlier, where o carries ≥ `minValueShare` (80 %) of p's outputs (the bulk of the
+ * value moves on, not a payment out of a wallet) and neither o nor any input of t is service-labelled (exchanges
+ * move their own coins fast). A path of ≥ `minHops` (10) transactions linked by fast hops is flagged; one alert per path end that no
  * fast hop extends (the longest path into it; the alert key is that last txid). Confidence 0.5 at `minHops`, +0.05 per extra tx, capped at 0.9.
  * @module
  */
-import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
+import { isCoinbase, outputSum, type UtxoGraph } from '../graph/UtxoGraph.js'
 import type { Alert, Labels } from './Alert.js'
 import { endsSince, makeAlert, median } from './graphUtil.js'
 
-export type RapidMovementParams = { maxHopSeconds: number; minHops: number }
+export type RapidMovementParams = { maxHopSeconds: number; minHops: number; minValueShare: number }
 
-export const defaultRapidMovementParams: RapidMovementParams = { maxHopSeconds: 3_600, minHops: 5 }
+export const defaultRapidMovementParams: RapidMovementParams = { maxHopSeconds: 3_600, minHops: 10, minValueShare: 0.8 }
 
 export function detectRapidMovement(
   g: UtxoGraph,
@@ -37,6 +38,7 @@ export function detectRapidMovement(
       if (o < 0 || labels.has(g.outAddr[o]!)) continue
       const pt = g.outTx[o]!
       if (isCoinbase(g, pt) || g.txTime[t]! - g.txTime[pt]! > p.maxHopSeconds) continue
+      if (p.minValueShare > 0 && g.outValue[o]! < p.minValueShare * outputSum(g, pt)) continue
       if (len[pt]! + 1 > len[t]!) {
         len[t] = len[pt]! + 1
         parent[t] = pt
