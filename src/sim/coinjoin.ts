@@ -280,6 +280,8 @@ export class CoinJoins {
   backgroundTx0(): number {
     const rng = this.eng.rng
     const pool = whirlpoolPools[rng.weighted([3, 5, 3, 1])]!
+    // users wait when the pool already has a queue of new entrants (keeps the registry bounded)
+    if (this.premix.get(pool)!.length > 150) return 0
     const parts = this.gather(
       1,
       Math.floor(pool * (1.2 + 4 * rng.float())),

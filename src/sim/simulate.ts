@@ -16,6 +16,7 @@ import { KeyDeriver } from './keys.js'
 import { Rng } from './prng.js'
 import { MIN_TXS, plan } from './scales.js'
 import { TruthWriter } from './truthWriter.js'
+import type { Wallet } from './wallet.js'
 import { fingerprints, World } from './world.js'
 
 export type SimOptions = {
@@ -135,12 +136,8 @@ export function simulate(o: SimOptions): SimSummary {
     ...world.miners.map((m) => m.wallet),
     ...world.exchanges.flatMap((e) => [e.hot, e.cold, e.dep]),
     ...world.merchants.map((m) => m.wallet),
-    ...world.processors.flatMap((p) => [p.invoices, p.settle]),
-    ...world.otcs.map((x) => x.wallet),
-    world.mixer.dep,
-    world.mixer.pool,
-    world.bridge.vault,
     ...world.individuals.map((i) => i.wallet),
+    ...serviceWallets(world),
   ]
   let liveCoins = cj.registryCoins()
   let maxWalletCoins = 0
@@ -208,6 +205,8 @@ function blockBody(
     const maxSize = world.progress > 0.5 ? 8 : 5
     for (const pool of whirlpoolPools) for (let k = 0; k < 12 && cj.mix(pool, maxSize); k++);
   }
+  // service wallets that mostly receive (mixer pool, bridge vault, OTC desks, coordinators…) consolidate as they grow
+  for (const w of serviceWallets(world)) if (w.coins.length > 120) eco.consolidate(w, 2, 100)
   const weights = [62, 12, 2.5, 2.5, 4, 1.5, 2, 1, 1.5]
   let attempts = 0
   while (eng.blockTxs < target && attempts < target * 3 && eng.room(20_000)) {
@@ -241,6 +240,19 @@ function blockBody(
         eco.otcActivity()
     }
   }
+}
+
+function serviceWallets(world: World): Wallet[] {
+  return [
+    world.mixer.pool,
+    world.mixer.dep,
+    world.bridge.vault,
+    ...world.otcs.map((o) => o.wallet),
+    ...world.processors.flatMap((p) => [p.invoices, p.settle]),
+    world.coord.wasabi1.wallet,
+    world.coord.wabisabi.wallet,
+    world.coord.whirlpool.wallet,
+  ]
 }
 
 const routeMixes: Route[][] = [
