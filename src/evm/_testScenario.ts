@@ -65,6 +65,7 @@ export async function playScenario(url: string): Promise<Scenario> {
     'deposit',
     'exchange',
     'avaxdest',
+    'spender',
   ]
   const accounts = Object.fromEntries(names.map((n, i) => [n, accs[i]!])) as Record<string, Address>
   const txs: Scenario['txs'] = []
@@ -141,6 +142,14 @@ export async function playScenario(url: string): Promise<Scenario> {
   const amountOut = (amountIn * 997n * resOut) / (resIn * 1000n + amountIn * 997n)
   await call('approve router', 'm1', toka, 'Token', 'approve', [router, amountIn])
   await call('swap', 'm1', router, 'Router', 'swapExactIn', [pair, toka, amountIn, amountOut, accounts.m1])
+
+  // self-authorization: m2 approves an EOA it controls, which pulls 100 TOKA with transferFrom
+  await call('approve spender', 'm2', toka, 'Token', 'approve', [accounts.spender, 100n * ETH])
+  await call('transferFrom by spender', 'spender', toka, 'Token', 'transferFrom', [
+    accounts.m2,
+    accounts.spender,
+    100n * ETH,
+  ])
 
   // mixer
   const s2 = keccak256(encodePacked(['string'], ['note m2']))

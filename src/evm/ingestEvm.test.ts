@@ -4,6 +4,7 @@
  */
 import { createPublicClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { clusterAccounts, loadAccountClusteringInput } from '../cluster/account/clusterAccounts.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { loadAccountTransferSet } from '../trace/account/loadAccountTransferSet.js'
 import { traceAccounts } from '../trace/account/traceAccounts.js'
@@ -109,7 +110,8 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
     const k = sc.contracts
     const a = sc.accounts
     expect(end(a.m1!, k.tokb, 'holding')?.amount).toBe(sc.swap.amountOut.toString())
-    expect(end(a.m2!, k.toka, 'holding')?.amount).toBe((2_000n * ETH).toString())
+    expect(end(a.m2!, k.toka, 'holding')?.amount).toBe((1_900n * ETH).toString())
+    expect(end(a.spender!, k.toka, 'holding')?.amount).toBe((100n * ETH).toString())
     expect(end(k.mixer, 'ETH', 'mixer')?.amount).toBe((2n * ETH).toString())
     expect(end(k.bridge, 'ETH', 'bridge')?.amount).toBe((6n * ETH).toString()) // 5 ETH to BTC + 1 ETH to Avalanche
     expect(end(a.exchange!, 'ETH', 'holding')?.amount).toBe((8n * ETH).toString())
@@ -152,6 +154,23 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
     const fresh = f.outputs.find((o) => o.to === a.fresh && o.link?.kind === 'mixer')
     expect(fresh?.amount).toBe((ETH - sc.mixerFee).toString())
     expect(fresh?.link?.rules).toEqual(['H3-linked-addresses'])
+  })
+
+  it('account clustering on the ingested chain: deposit-address reuse and self-authorization, with evidence', async () => {
+    const a = sc.accounts
+    const input = await loadAccountClusteringInput(store)
+    const c = clusterAccounts(input, { exchanges: new Set([a.exchange!]) })
+    const ev = c.evidence.map((e) => [e.heuristic, e.addrA, e.addrB])
+    expect(ev).toContainEqual(['deposit-address-reuse', a.m5, a.deposit])
+    expect(ev).toContainEqual(['self-authorization', a.m2, a.spender])
+    // m1 approved the router (a contract): no self-authorization link
+    expect(ev.some((e) => e[0] === 'self-authorization' && e[1] === a.m1)).toBe(false)
+    expect(c.clusterOf.get(a.m5!)).toBe(c.clusterOf.get(a.deposit!))
+    expect(c.clusterOf.has(a.exchange!)).toBe(false)
+    const dar = c.evidence.find((e) => e.heuristic === 'deposit-address-reuse' && e.addrA === a.m5)!
+    // 10 ETH in, 9.995 ETH forwarded a block later: κ = 1 − ½·0.005/0.01 − ½·1/3200
+    expect(dar.confidence).toBeCloseTo(1 - 0.25 - 0.5 / 3200, 9)
+    expect(dar.txids.length).toBe(2)
   })
 
   it('a trace continues on another chain through a recorded bridge hop (THORChain memo → Avalanche transfers)', async () => {
