@@ -12,6 +12,7 @@ export async function loadCommands(): Promise<Register[]> {
     // keep sorted
     import('./address.js'),
     import('./cluster.js'),
+    import('./demo.js'),
     import('./detect.js'),
     import('./evalClustering.js'),
     import('./evalDetectors.js'),

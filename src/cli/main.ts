@@ -4,7 +4,7 @@
  * @module
  */
 import { Command, CommanderError } from 'commander'
-import { HoundError, UsageError } from '../core/errors.js'
+import { HoundError, InternalError, UsageError } from '../core/errors.js'
 import { loadCommands } from './commands.js'
 import { toJson } from './context.js'
 
@@ -41,9 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2
     }
     const err =
-      e instanceof HoundError
-        ? e
-        : new HoundError('HOUND_ERR_INTERNAL', e instanceof Error ? e.message : String(e), { cause: e })
+      e instanceof HoundError ? e : new InternalError(e instanceof Error ? e.message : String(e), { cause: e })
     if (wantsJson) process.stdout.write(`${toJson({ error: err.toJSON() })}\n`)
     process.stderr.write(`hound: error [${err.code}]: ${err.message}\n`)
     if (!(e instanceof HoundError) && process.env.HOUND_DEBUG && e instanceof Error)

@@ -147,6 +147,24 @@ export class ImportError extends HoundError {
   }
 }
 
+/** A step of a multi-step job (`hound demo`) failed; the step's own error was printed before. */
+export class StepFailedError extends HoundError {
+  override name = 'StepFailedError'
+  static readonly code = 'HOUND_ERR_STEP_FAILED'
+  constructor(message: string, options: HoundErrorOptions = {}) {
+    super(StepFailedError.code, message, options)
+  }
+}
+
+/** An unexpected error (a bug or an environment failure) that no other code describes. */
+export class InternalError extends HoundError {
+  override name = 'InternalError'
+  static readonly code = 'HOUND_ERR_INTERNAL'
+  constructor(message: string, options: HoundErrorOptions = {}) {
+    super(InternalError.code, message, options)
+  }
+}
+
 /** Every error class whose code is public. Add new classes here and to docs/errors.md. */
 export const errorClasses = [
   UsageError,
@@ -161,6 +179,8 @@ export const errorClasses = [
   NotSyncedError,
   InvariantError,
   ImportError,
+  StepFailedError,
+  InternalError,
 ] as const
 
 export function isHoundError(e: unknown): e is HoundError {
