@@ -172,10 +172,10 @@ describe('hound trace / hound report on real blocks 0–599', () => {
 
   test('bad input: malformed seed (2), unknown txid (1), missing store (1), bad option (2)', async () => {
     const malformed = await hound(['trace', '--db', db, '--from', 'zz:1', '--json'])
-    expect(malformed.code).toBe(2)
+    expect(malformed.code, malformed.stderr).toBe(2)
     expect(JSON.parse(malformed.stdout).error.code).toBe('HOUND_ERR_INVALID_INPUT')
     const unknown = await hound(['trace', '--db', db, '--from', `${'0'.repeat(64)}:0`, '--json'])
-    expect(unknown.code).toBe(1)
+    expect(unknown.code, unknown.stderr).toBe(1)
     expect(JSON.parse(unknown.stdout).error.code).toBe('HOUND_ERR_NOT_FOUND')
     expect(JSON.parse(unknown.stdout).error.message).toContain('graph covers heights 0..599')
     const nostore = await hound(['trace', '--db', join(dir, 'none.duckdb'), '--from', `${HAL_TX}:0`, '--json'])
@@ -184,8 +184,8 @@ describe('hound trace / hound report on real blocks 0–599', () => {
     const above = await hound(['trace', '--db', db, '--from', `${HAL_TX}:0`, '--from-height', '700', '--json'])
     expect(JSON.parse(above.stdout).error.code).toBe('HOUND_ERR_NOT_SYNCED')
     const badOpt = await hound(['trace', '--db', db, '--from', `${HAL_TX}:0`, '--policy', 'magic'])
-    expect(badOpt.code).toBe(2)
+    expect(badOpt.code, badOpt.stderr).toBe(2)
     const badReport = await hound(['report', join(dir, 'nb.duckdb'), '--out', join(dir, 'x')])
-    expect(badReport.code).toBe(2)
+    expect(badReport.code, badReport.stderr).toBe(2)
   })
 })
