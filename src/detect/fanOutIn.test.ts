@@ -29,7 +29,7 @@ function splitAndMerge(): TxSpec[] {
 }
 
 describe('detectFanOutIn', () => {
-  it('flags a fan-out into equal fresh parts that move on at once, and its re-consolidation', () => {
+  it('flags a fan-out into equal fresh parts that are re-merged, and the re-merge', () => {
     const g = buildUtxoGraph(splitAndMerge())
     const alerts = detectFanOutIn(g)
     expect(alerts.map((a) => [a.code, a.confidence])).toEqual([
@@ -39,7 +39,7 @@ describe('detectFanOutIn', () => {
     const [out, inn] = alerts as [(typeof alerts)[0], (typeof alerts)[0]]
     expect(out.evidence.outputs).toBe(8)
     expect(out.evidence.freshOutputs).toBe(8)
-    expect(out.evidence.spentWithinBurst).toBe(8)
+    expect(out.evidence.remergedInOneTx).toBe(8)
     expect(inn.evidence.inputs).toBe(8)
     expect(inn.evidence.parentTxs).toBe(1)
     expect(inn.txids).toEqual([g.names.txid(2)])

@@ -5,9 +5,9 @@
  * batches and cold-storage sweeps) and CoinJoins are skipped: their shape is the service's normal operation.
  * - **fan-out**: ≥ `minOutputs` (5) spendable outputs, ≥ 80 % of them to addresses never seen before, no output back
  *   to an input address. Confidence 0.4, +0.25 when *all* spendable outputs have low dispersion (coefficient of
- *   variation ≤ 0.1, §5.12: equal parts and no change), +0.25 when ≥ 80 % of the outputs are spent again within
- *   `burstSeconds` (6 h: the parts move on at once). Alerts below `minConfidence` (0.5) are dropped, so a
- *   fan-out needs equal parts or an immediate onward move.
+ *   variation ≤ 0.1, §5.12: equal parts and no change), +0.25 when ≥ 50 % of the outputs are later spent together
+ *   by one transaction (fan-out then fan-in: the parts were never paid to different people). Alerts below
+ *   `minConfidence` (0.5) are dropped, so a fan-out needs equal parts or a re-merge.
  * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs, where ≥ 80 % of
  *   the inputs were created by one transaction that is not a CoinJoin (split-and-merge: a fan-out re-consolidated,
  *   not a wallet sweeping coins received over time, nor post-mix outputs). Confidence 0.7, +0.2 when the merge comes within `burstSeconds` of the
@@ -82,12 +82,13 @@ export function detectFanOutIn(
       if (!back && fresh.length >= p.minFreshShare * outs.length && detectCoinJoin(g, t) === null) {
         const vals = outs.map((o) => g.outValue[o]!)
         const cv = coefficientOfVariation(vals)
-        let onward = 0
+        const spenders = new Map<number, number>()
         for (const o of outs) {
           const u = spendingTx(g, o)
-          if (u >= 0 && g.txTime[u]! - now <= p.burstSeconds) onward++
+          if (u >= 0) spenders.set(u, (spenders.get(u) ?? 0) + 1)
         }
-        const moved = onward >= p.minFreshShare * outs.length
+        const together = Math.max(0, ...spenders.values())
+        const moved = together >= 0.5 * outs.length
         const conf = 0.4 + (cv <= p.maxCv ? 0.25 : 0) + (moved ? 0.25 : 0)
         if (conf >= p.minConfidence) {
           alerts.push(
@@ -102,7 +103,7 @@ export function detectFanOutIn(
               freshOutputs: fresh.length,
               cv: r4(cv),
               total: vals.reduce((x, y) => x + y, 0),
-              spentWithinBurst: onward,
+              remergedInOneTx: together,
             }),
           )
         }

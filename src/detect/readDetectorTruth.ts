@@ -7,7 +7,8 @@
  *   inputs, a withdrawal spends mixer inputs and pays a non-mixer address (keys `t:deposit` / `t:withdrawal`);
  * - fan_out / fan_in / rapid_movement: the thief's own transactions (every input a `thief` address): fan-out =
  *   ≥ 3 spendable outputs all to thief addresses (the fan-out and the route split), fan-in = ≥ 2 inputs into ≤ 2
- *   outputs all to thief addresses (consolidations); rapid movement is scored against all thief transactions.
+ *   outputs all to thief addresses (consolidations), CoinJoins excluded; rapid movement is scored against all
+ *   thief transactions.
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -112,6 +113,7 @@ export function readDetectorTruth(dir: string, g: UtxoGraph): DetectorTruth {
     thiefTxs.add(t)
     const nIn = g.txInStart[t + 1]! - g.txInStart[t]!
     const allOutThief = outs.length > 0 && outs.every((o) => thief.has(g.outAddr[o]!))
+    if (coinjoinKinds.has(t)) continue // a thief remixing its own coins is a CoinJoin, not a fan-out
     if (allOutThief && outs.length >= 3) add('fan_out', t)
     if (allOutThief && nIn >= 2 && outs.length <= 2) add('fan_in', t)
   }
