@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createWalletClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { repoRoot } from '../core/_testData.js'
+import { dataPath, hasSharedData, repoRoot } from '../core/_testData.js'
 import { type HardhatNode, startHardhat } from '../evm/_testHardhat.js'
 import { HoundStore } from '../store/HoundStore.js'
 
@@ -79,6 +79,59 @@ describe('hound ingest evm / ingest transfers', () => {
       { value: '1000000000000', time: 1740148200n },
     ])
   })
+
+  test.skipIf(!hasSharedData)(
+    'hound trace with an EVM seed: the Bybit exploiter reaches all 51 FBI addresses (JSON, text, all policies)',
+    async () => {
+      const db = join(dir, 'bybit.duckdb')
+      const imp = await hound([
+        '--db',
+        db,
+        'ingest',
+        'transfers',
+        dataPath('flows/bybit_2025_trace_5hops_phvaz.csv'),
+        '--json',
+      ])
+      expect(imp.code, imp.stderr).toBe(0)
+      const r = await hound([
+        '--db',
+        db,
+        'trace',
+        '--from',
+        '0x47666Fab8bd0Ac7003bce3f5C3585383F09486E2',
+        '--policy',
+        'haircut',
+        '--json',
+      ])
+      expect(r.code, r.stderr).toBe(0)
+      const res = JSON.parse(r.stdout)
+      expect(res).toMatchObject({ policy: 'haircut', direction: 'forward', model: 'account' })
+      const reached = new Set(res.outputs.map((o: { to: string }) => o.to))
+      const fbi = (await import('node:fs'))
+        .readFileSync(dataPath('flows/fbi_psa250226_bybit_eth_addresses.csv'), 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.split(',')[0]!.toLowerCase())
+      expect(fbi.filter((a) => !reached.has(a))).toEqual([])
+      for (const e of res.endpoints) expect(typeof e.amount).toBe('string')
+      const t = await hound([
+        '--db',
+        db,
+        'trace',
+        '--from',
+        '0x47666fab8bd0ac7003bce3f5c3585383f09486e2',
+        '--policy',
+        'all',
+      ])
+      expect(t.code, t.stderr).toBe(0)
+      for (const p of ['poison', 'haircut', 'fifo', 'lifo', 'dirty-first', 'clean-first'])
+        expect(t.stdout).toContain(`policy ${p}:`)
+      const bad = await hound(['--db', db, 'trace', '--from', `0x${'9'.repeat(40)}`, '--json'])
+      expect(bad.code).toBe(1)
+      expect(JSON.parse(bad.stdout).error.code).toBe('HOUND_ERR_NOT_FOUND')
+    },
+  )
 
   test('usage errors exit 2 with a stable code', async () => {
     const r = await hound(['ingest', 'evm', '--rpc', 'ftp://x', '--json'])

@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { NotSyncedError, UsageError } from '../core/errors.js'
 import { HoundStore } from '../store/HoundStore.js'
+import { accountTraceToText, allEvmSeeds, runAccountTrace } from '../trace/account/runAccountTrace.js'
 import { traceToCsv, traceToText } from '../trace/formatTrace.js'
 import { policyNames } from '../trace/kernel.js'
 import { loadTraceContext } from '../trace/loadTraceContext.js'
@@ -90,6 +91,21 @@ export function register(program: Command): void {
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
       if (o.json && o.csv) throw new UsageError('--json and --csv are exclusive')
+      // --- EVM seeds (0x + 40 hex address, 0x + 64 hex tx hash): account-model tracing (src/trace/account) ---
+      if (allEvmSeeds(o.from)) {
+        const store = await openTraceStore(o)
+        try {
+          const maxHops =
+            cmd.getOptionValueSource('maxHops') === 'default' ? undefined : parseIntOption('--max-hops', o.maxHops)
+          const r = await runAccountTrace(store, { seeds: o.from, policy: o.policy, direction: o.direction, maxHops })
+          if (o.out) writeFileSync(o.out, `${toJson(r)}\n`)
+          process.stdout.write(o.json ? `${toJson(r)}\n` : accountTraceToText(r))
+        } finally {
+          store.close()
+        }
+        return
+      }
+      // --- end EVM ---
       const policy = o.policy as TraceOptions['policy']
       if (o.policy !== 'all' && !policyNames.includes(o.policy as (typeof policyNames)[number])) {
         throw new UsageError(`--policy must be one of ${policyNames.join(', ')}, all`)

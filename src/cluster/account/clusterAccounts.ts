@@ -50,6 +50,7 @@ export function clusterAccounts(
     for (const a of [e.addrA, e.addrB]) if (!parent.has(a)) parent.set(a, a)
     const ra = find(e.addrA)
     const rb = find(e.addrB)
+    // biome-ignore lint/complexity/useMathMinMax: strings (the smaller address becomes the root)
     if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb)
   }
   const groups = new Map<string, string[]>()
