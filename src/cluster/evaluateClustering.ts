@@ -43,6 +43,8 @@ export type ClusteringEvaluation = {
   largestCluster: number
   wrongMerges: number
   pairwise: PairwiseScore
+  /** Pairwise scores restricted to the addresses of entities of one type (individual, exchange, …). */
+  pairwiseByType: Record<string, PairwiseScore & { addresses: number; entities: number }>
   multiInput: LinkScore
   changeLinks: LinkScore
   /** Per change voter and `combined` (the combiner at the run's threshold). */
@@ -150,7 +152,20 @@ export function evaluateClustering(
   const entityOf = truth.entityOf
   let withTruth = 0
   for (let a = 0; a < entityOf.length; a++) if (entityOf[a]! >= 0) withTruth++
-  const pairwise = pairwiseScore((a) => c.uf.find(a), entityOf, truth.entities.length)
+  const root = (a: number) => c.uf.find(a)
+  const pairwise = pairwiseScore(root, entityOf, truth.entities.length)
+  const pairwiseByType: ClusteringEvaluation['pairwiseByType'] = {}
+  for (const type of [...new Set(truth.entityType)].sort()) {
+    const masked = entityOf.map((e) => (e >= 0 && truth.entityType[e] === type ? e : -1))
+    let addresses = 0
+    const ents = new Set<number>()
+    for (const e of masked) {
+      if (e < 0) continue
+      addresses++
+      ents.add(e)
+    }
+    pairwiseByType[type] = { ...pairwiseScore(root, masked, truth.entities.length), addresses, entities: ents.size }
+  }
 
   // links per heuristic
   const link = [
@@ -229,6 +244,7 @@ export function evaluateClustering(
     largestCluster: c.largestClusterSize(),
     wrongMerges: countWrongMerges(c, entityOf),
     pairwise,
+    pairwiseByType,
     multiInput: {
       ...link[HEURISTIC_MULTI_INPUT]!,
       precision: ratio(link[HEURISTIC_MULTI_INPUT]!.correct, link[HEURISTIC_MULTI_INPUT]!.links),

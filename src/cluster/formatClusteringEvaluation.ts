@@ -50,6 +50,19 @@ export function formatClusteringEvaluation(r: {
       `| ${name} | ${e.pairwise.precision.toFixed(4)} | ${e.pairwise.recall.toFixed(4)} | ${e.clusters} | ${e.largestCluster} | ${e.wrongMerges} |`,
     )
   }
+  lines.push(
+    '',
+    'Pairwise recall by true entity type (pairs of addresses of entities of that type):',
+    '',
+    '| Entity type | Entities | Addresses | Recall, multi-input | Recall, + change | Precision, + change |',
+    '|---|---|---|---|---|---|',
+  )
+  for (const [type, s] of Object.entries(r.withChange.pairwiseByType)) {
+    const m = r.multiInput.pairwiseByType[type]
+    lines.push(
+      `| ${type} | ${s.entities} | ${s.addresses} | ${m ? m.recall.toFixed(4) : '—'} | ${s.recall.toFixed(4)} | ${s.precision.toFixed(4)} |`,
+    )
+  }
   const w = r.withChange
   lines.push(
     '',
