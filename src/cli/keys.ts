@@ -95,7 +95,7 @@ export function register(program: Command): void {
     })
   keys
     .command('revoke')
-    .description('Revoke an API key by id (takes effect when hound serve restarts)')
+    .description('Revoke an API key by id (a running hound serve picks it up on SIGHUP)')
     .argument('<keyId>', 'the key id shown by keys list')
     .action(async (keyId: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts

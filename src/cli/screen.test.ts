@@ -4,7 +4,7 @@
  * `hound serve` over a real socket.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -114,37 +114,67 @@ describe('hound incident / screen / rescreen / keys / serve on real blocks 0–5
     expect(list[0]).toMatchObject({ name: 'Block 9 heist', seeds: 1 })
   })
 
-  test('keys create + serve: /v1/screen over a real socket with the printed key; 401 without it', async () => {
+  test('keys create + serve over a real socket; imports while serving; SIGHUP reloads; screenings recorded', async () => {
     const k = await hound(['keys', 'create', '--name', 'E2E', '--db', db, '--json'])
     expect(k.code, k.stderr).toBe(0)
     const { key } = JSON.parse(k.stdout)
-    const p = spawn(process.execPath, [main, '--db', db, 'serve', '--port', '0', '--no-record'])
+    const p = spawn(process.execPath, [main, '--db', db, 'serve', '--port', '0'])
+    let err = ''
+    const waitFor = (re: RegExp) =>
+      new Promise<RegExpExecArray>((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(err)
+          if (m) {
+            p.stderr.off('data', check)
+            resolve(m)
+          }
+        }
+        p.stderr.on('data', check)
+        p.once('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)))
+        check()
+      })
+    p.stderr.on('data', (d) => {
+      err += d
+    })
+    const exited = new Promise<number>((resolve) => p.once('exit', (c) => resolve(c ?? -1)))
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let err = ''
-        p.stderr.on('data', (d) => {
-          err += d
-          const m = /hound serve: (http:\/\/\S+)/.exec(err)
-          if (m) resolve(m[1]!)
+      const url = (await waitFor(/hound serve: (http:\/\/\S+)/))[1]!
+      const ask = async () => {
+        const r = await fetch(`${url}/v1/screen`, {
+          method: 'POST',
+          headers: { 'X-API-Key': key, 'content-type': 'application/json' },
+          body: JSON.stringify({ addresses: [HAL] }),
         })
-        p.on('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)))
-      })
-      const r = await fetch(`${url}/v1/screen`, {
-        method: 'POST',
-        headers: { 'X-API-Key': key, 'content-type': 'application/json' },
-        body: JSON.stringify({ addresses: [HAL] }),
-      })
-      expect(r.status).toBe(200)
-      const j = (await r.json()) as {
-        results: { risk: string; labels: unknown[] }[]
-        dataVersion: { tipHeight: number }
+        expect(r.status).toBe(200)
+        return (await r.json()) as {
+          results: { risk: string; labels: { source: string }[] }[]
+          dataVersion: { tipHeight: number }
+        }
       }
+      const j = await ask()
       expect(j.dataVersion.tipHeight).toBe(599)
-      // the key's TLP ceiling is clear and incident labels are amber: invisible to it, exposure too
+      // the key's TLP ceiling is clear and incident labels are amber: invisible to it
       expect(j.results[0]!.labels).toEqual([])
       expect((await fetch(`${url}/v1/screen`, { method: 'POST', body: '{}' })).status).toBe(401)
+      // the server does not hold the store: intelligence can be imported while it runs, then SIGHUP reloads it
+      const f = join(dir, 'hal.jsonl')
+      writeFileSync(
+        f,
+        `${JSON.stringify({ address: HAL, chain: 'btc', category: 'individual', entity: 'Hal Finney', source: 'history', confidence: 'web_crawl', tlp: 'clear' })}\n`,
+      )
+      const imp = await hound(['intel', 'import', 'labels', f, '--db', db])
+      expect(imp.code, imp.stderr).toBe(0)
+      p.kill('SIGHUP')
+      await waitFor(/reloaded in/)
+      expect((await ask()).results[0]!.labels.map((l) => l.source)).toEqual(['history'])
     } finally {
       p.kill('SIGTERM')
     }
+    expect(await exited).toBe(0)
+    // screenings made through the server were recorded on shutdown
+    const re = JSON.parse((await hound(['rescreen', '--db', db, '--json', '--dry-run'])).stdout)
+    expect(re.changed).toEqual([])
+    const rows = await hound(['rescreen', '--db', db, '--json'])
+    expect(JSON.parse(rows.stdout).checked).toBe(1)
   })
 })

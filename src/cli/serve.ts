@@ -43,39 +43,72 @@ export function register(program: Command): void {
       const port = intOption(o.port, '--port') ?? 8080
       if (port > 65535) throw new UsageError('--port must be ≤ 65535')
       const exposure = exposureOptions(o)
-      const store = await HoundStore.open(dbPath(o))
+      const path = dbPath(o)
+      const loadState = async () => {
+        const store = await HoundStore.open(path)
+        try {
+          const screener = await openScreener(store, {
+            withGraph: o.graph !== false,
+            exposure,
+            ...(o.maxTlp ? { maxTlp: o.maxTlp as Tlp } : {}),
+          })
+          return { screener, keys: await ApiKeyRegistry.load(store) }
+        } finally {
+          store.close()
+        }
+      }
       const t0 = performance.now()
-      const screener = await openScreener(store, {
-        withGraph: o.graph !== false,
-        exposure,
-        ...(o.maxTlp ? { maxTlp: o.maxTlp as Tlp } : {}),
-      })
-      const keys = await ApiKeyRegistry.load(store)
-      const recorder = o.record === false ? null : new ScreeningRecorder(store)
-      const { app } = createApp({
-        screener,
-        keys,
-        store,
+      const state = await loadState()
+      const recorder = o.record === false ? null : new ScreeningRecorder()
+      const { app, ctx } = createApp({
+        screener: state.screener,
+        keys: state.keys,
         ...(recorder ? { onScreened: (r, k) => recorder.record(r, k) } : {}),
       })
       const server = await startServer(app, { port, host: o.host ?? '127.0.0.1' })
-      const dv = screener.dataVersion
-      process.stderr.write(
-        `hound serve: ${server.url} — ${screener.index.size} labels, ${keys.size} keys, intel v${dv.intel}, chain ${dv.chain ?? '-'} tip ${dv.tipHeight ?? '-'} (warm in ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
-      )
-      if (keys.size === 0)
+      const announce = (what: string, t: number) => {
+        const dv = ctx.screener.dataVersion
+        process.stderr.write(
+          `hound serve: ${server.url} — ${ctx.screener.index.size} labels, ${ctx.keys.size} keys, intel v${dv.intel}, chain ${dv.chain ?? '-'} tip ${dv.tipHeight ?? '-'} (${what} in ${((performance.now() - t) / 1000).toFixed(1)} s)\n`,
+        )
+      }
+      announce('warm', t0)
+      if (ctx.keys.size === 0) {
         process.stderr.write("hound serve: no API keys yet: create one with 'hound keys create --name <institution>'\n")
-      let flushing = false
-      const timer = setInterval(() => {
-        if (!recorder || flushing) return
-        flushing = true
-        recorder
-          .flush()
-          .catch((e: unknown) => process.stderr.write(`hound serve: recording screenings failed: ${String(e)}\n`))
-          .finally(() => {
-            flushing = false
-          })
-      }, 1000)
+      }
+      // The store is not held open while serving (DuckDB allows one writer process), so `hound intel import`,
+      // `hound keys create` and `hound rescreen` work meanwhile; screenings are written every few seconds and kept
+      // in memory while the store is busy. SIGHUP reloads labels, graph and keys.
+      let busy = false
+      const flush = async () => {
+        if (!recorder || recorder.pendingCount === 0 || busy) return
+        busy = true
+        let store: HoundStore | null = null
+        try {
+          store = await HoundStore.open(path)
+          await recorder.flush(store)
+        } catch {
+          // store busy (another hound process writes): keep the records for the next attempt
+        } finally {
+          store?.close()
+          busy = false
+        }
+      }
+      const timer = setInterval(() => void flush(), 5000)
+      const reload = async () => {
+        const t = performance.now()
+        try {
+          const next = await loadState()
+          ctx.screener = next.screener
+          ctx.keys = next.keys
+          announce('reloaded', t)
+        } catch (e) {
+          process.stderr.write(
+            `hound serve: reload failed, keeping the current state: ${e instanceof Error ? e.message : String(e)}\n`,
+          )
+        }
+      }
+      process.on('SIGHUP', () => void reload())
       await new Promise<void>((resolve) => {
         const stop = () => resolve()
         process.once('SIGINT', stop)
@@ -83,7 +116,7 @@ export function register(program: Command): void {
       })
       clearInterval(timer)
       await server.close()
-      if (recorder) await recorder.flush()
-      store.close()
+      while (busy) await new Promise((r) => setTimeout(r, 50))
+      await flush()
     })
 }

@@ -24,7 +24,8 @@ export class ScreeningRecorder {
   private pending = new Map<string, Pending>()
   private readonly lastHash = new Map<string, string>()
 
-  constructor(private readonly store: HoundStore) {}
+  /** `store`: where `flush()` writes by default (a server that does not hold the store passes one to `flush`). */
+  constructor(private readonly store: HoundStore | null = null) {}
 
   record(r: ScreenResult, keyId: string | null): void {
     const k = `${r.maxTlp}|${r.canonical}`
@@ -51,15 +52,34 @@ export class ScreeningRecorder {
     return this.pending.size
   }
 
-  /** Append pending rows to `intel_screenings`. */
-  async flush(): Promise<number> {
+  /**
+   * Append pending rows to `intel_screenings` (atomically). On failure the rows stay pending for the next flush
+   * (at most `maxPending` addresses are kept; the oldest are dropped beyond that).
+   */
+  async flush(target: HoundStore | null = this.store, maxPending = 100_000): Promise<number> {
     if (this.pending.size === 0) return 0
-    const rows = [...this.pending.values()]
+    if (!target) throw new Error('ScreeningRecorder.flush: no store')
+    const store = target
+    const entries = [...this.pending]
+    const rows = entries.map((e) => e[1])
     this.pending = new Map()
-    await ensureIntelSchema(this.store)
-    await this.store.transaction(async () => {
+    try {
+      await this.write(store, rows)
+    } catch (e) {
+      const merged = new Map(entries)
+      for (const [k, v] of this.pending) merged.set(k, v)
+      const keep = [...merged].slice(-maxPending)
+      this.pending = new Map(keep)
+      throw e
+    }
+    return rows.length
+  }
+
+  private async write(store: HoundStore, rows: Pending[]): Promise<void> {
+    await ensureIntelSchema(store)
+    await store.transaction(async () => {
       const app = new ChunkAppender(
-        await this.store.appender('intel_screenings'),
+        await store.appender('intel_screenings'),
         ['str', 'str', 'str', 'str', 'str', 'str', 'str', 'str'],
         'intel_screenings',
       )
@@ -77,6 +97,5 @@ export class ScreeningRecorder {
       }
       app.close()
     })
-    return rows.length
   }
 }

@@ -27,8 +27,9 @@ export type ServerLimits = {
 export const defaultLimits: ServerLimits = { maxBodyBytes: 256 * 1024, maxBatch: 1000, anonRatePerSec: 1, anonBurst: 5 }
 
 export type ServerContext = {
-  readonly screener: Screener
-  readonly keys: ApiKeyRegistry
+  /** Mutable so a running server can swap in reloaded warm state (`hound serve` on SIGHUP). */
+  screener: Screener
+  keys: ApiKeyRegistry
   readonly limiter: RateLimiter
   readonly limits: ServerLimits
   /** The store, when the server was started on one (route modules that write use it). */
