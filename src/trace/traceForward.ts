@@ -218,7 +218,8 @@ export function mergeIntoSeed(policy: PolicyName, c: Chunks, seeded: Chunks, val
 
 /**
  * CoinJoin `spread` (heuristics.md §5.8): per label, the tainted input value T is spread over the equal outputs,
- * ⌊T / anonSet⌋ each (`firstOutput` = the tx's first output id, to map the absolute ids) (capped by what is left of the output's value), and the remainder goes to the fee, so taint
+ * ⌊T / n⌋ each with n = max(anonSet, number of equal outputs) (`firstOutput` = the tx's first output id, to map the
+ * absolute ids) (capped by what is left of the output's value), and the remainder goes to the fee, so taint
  * is conserved. Poison taints every output, as always. Outputs are marked probabilistic by the caller.
  */
 export function spreadCoinJoin(
@@ -238,16 +239,16 @@ export function spreadCoinJoin(
   }
   const outs: (Chunks | null)[] = tx.outValues.map(() => null)
   const room = tx.outValues.slice()
-  const anon = Math.max(1, cj.anonSet)
+  // the equal outputs of this transaction (deduplicated); a detector may list more outputs than its anonSet
+  const equal = [...new Set(cj.equalOutputs.map((abs) => abs - firstOutput))].filter((j) => j >= 0 && j < outs.length)
+  const anon = Math.max(1, cj.anonSet, equal.length)
   const fee: Chunks = []
   for (const l of [...perLabel.keys()].sort((a, b) => a - b)) {
     const total = perLabel.get(l)!
     const share = Math.floor(total / anon)
     let left = total
-    for (const abs of cj.equalOutputs) {
-      const j = abs - firstOutput
-      if (j < 0 || j >= outs.length) continue
-      const put = Math.min(share, room[j]!)
+    for (const j of equal) {
+      const put = Math.min(share, room[j]!, left)
       if (put <= 0) continue
       const c = outs[j] ?? []
       c.push(put, l)
