@@ -49,6 +49,23 @@ describe('multi-input (CIOH)', () => {
     expect(g.names.txid(r.tx)).toHaveLength(64)
   })
 
+  test('2-in/2-out with no output below the smallest input: PayJoin-suspect tier, confidence 0.8', () => {
+    const g = buildUtxoGraph([
+      cb('f1', 'p1', 1_000_000),
+      cb('f2', 'p2', 2_000_000),
+      {
+        name: 'pj',
+        inputs: ['f1:0', 'f2:0'],
+        outputs: [
+          { address: 'x', value: 1_500_000 },
+          { address: 'y', value: 1_499_000 },
+        ],
+      },
+    ])
+    const c = clusterGraph(g)
+    expect(c.log.record(0)).toMatchObject({ heuristic: 'multi-input', confidence: 0.8, status: 'applied' })
+  })
+
   test('never fires on a CoinJoin', () => {
     const specs: TxSpec[] = [
       cb('f1', 'p1'),
