@@ -102,10 +102,12 @@ if (process.argv.includes('--load-graph')) {
   globalThis.gc?.()
   const after = process.memoryUsage()
   const perTx = (x) => Math.round((after[x] + after.arrayBuffers - before[x] - before.arrayBuffers) / g.txCount)
-  console.log(`\nloadUtxoGraph: ${g.txCount.toLocaleString('en-US')} txs, ${g.inputCount.toLocaleString('en-US')} inputs, ` +
-    `${g.outputCount.toLocaleString('en-US')} outputs in ${loadS.toFixed(1)} s (${Math.round(g.txCount / loadS).toLocaleString('en-US')} tx/s); ` +
-    `first txIndex (builds the hash table) ${idxS.toFixed(2)} s, found ${hit === g.txCount - 1}; ` +
-    `heap+buffers retained ≈ ${perTx('heapUsed')} B/tx, RSS now ${mb(after.rss)} MB`)
+  console.log(
+    `\nloadUtxoGraph: ${g.txCount.toLocaleString('en-US')} txs, ${g.inputCount.toLocaleString('en-US')} inputs, ` +
+      `${g.outputCount.toLocaleString('en-US')} outputs in ${loadS.toFixed(1)} s (${Math.round(g.txCount / loadS).toLocaleString('en-US')} tx/s); ` +
+      `first txIndex (builds the hash table) ${idxS.toFixed(2)} s, found ${hit === g.txCount - 1}; ` +
+      `heap+buffers retained ≈ ${perTx('heapUsed')} B/tx, RSS now ${mb(after.rss)} MB`,
+  )
 }
 if (!process.argv.includes('--keep')) rmSync(dbFile, { force: true })
 else console.log(`store kept at ${dbFile}`)
