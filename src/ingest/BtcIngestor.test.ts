@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { classifyScript } from '../btc/classifyScript.js'
 import { decodeBlock } from '../btc/decodeBlock.js'
 import { networks } from '../btc/networks.js'
+import { readUndoFile } from '../btc/readUndoFile.js'
 import type { BtcTx } from '../btc/types.js'
 import { dataPath } from '../core/_testData.js'
 import { storeDigest } from '../store/_testDigest.js'
@@ -144,6 +145,22 @@ describe('BtcIngestor', () => {
     const expected = block.txs.flatMap((t) => (t.coinbase ? [] : t.inputs)).filter((i) => inBlock.has(i.prevTxid))
     expect(r).toEqual({ n: 1427, resolved: expected.length, valued: expected.length })
     const fees = await s.one<{ known: number }>('SELECT count(fee)::INT AS known FROM txs WHERE NOT coinbase')
+    // cross-check with the block's undo data (the real spent prevouts, in input order): every value the store
+    // resolved equals the real one, and its address is the real prevout script's address
+    const undo = readUndoFile(readFileSync(dataPath('btc/bcoin/block300025-undo.raw')))
+    expect(undo).toHaveLength(1427)
+    const stored = await s.all<{ value: bigint | null; address: string | null }>(`SELECT i.value, a.address
+      FROM inputs i JOIN txs t USING (tx_id) LEFT JOIN addresses a ON a.address_id = i.address_id
+      WHERE NOT t.coinbase ORDER BY i.input_id`)
+    let checked = 0
+    stored.forEach((r, k) => {
+      if (r.value === null) return
+      expect(Number(r.value)).toBe(undo[k]!.value)
+      expect(r.address).toBe(classify(undo[k]!.script).address)
+      checked++
+    })
+    expect(checked).toBe(expected.length)
+    expect(checked).toBeGreaterThan(10)
     // fees only where every input spends an earlier tx of the same block
     const allInBlock = block.txs.filter((t) => !t.coinbase && t.inputs.every((i) => inBlock.has(i.prevTxid)))
     expect(fees?.known).toBe(allInBlock.length)
