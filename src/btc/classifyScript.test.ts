@@ -34,8 +34,10 @@ function allOutputs(): BtcTxOut[] {
   for (const b of [...singleBlocks(), ...first600Blocks()]) {
     for (const tx of decodeBlock(b.bytes).txs) outs.push(...tx.outputs)
   }
+  // The 69,420-output tx: its 2 P2TR outputs and a sample of its 69,418 identical-shape OP_RETURNs (all of them are
+  // classified in decodeTx.test.ts; here bitcoinjs would spend ~30 s throwing on each one).
   const big = decodeTx(new Uint8Array(readFileSync(dataPath('btc/bitcoin-s/tx_a536e7f6_69420outputs.raw'))))
-  outs.push(...big.tx.outputs)
+  outs.push(...big.tx.outputs.filter((o, i) => i % 50 === 0 || o.script.length !== 3))
   return outs
 }
 
@@ -63,11 +65,11 @@ describe('classifyScript on every output of the real blocks', () => {
     for (const t of ['p2pk', 'p2pkh', 'p2sh', 'p2wpkh', 'p2wsh', 'p2tr', 'multisig', 'nulldata', 'nonstandard']) {
       expect(seen.get(t) ?? 0, t).toBeGreaterThan(0)
     }
-    expect(outs.length).toBeGreaterThan(100000)
+    expect(outs.length).toBeGreaterThan(40000)
   })
 
   test('types agree with bitcoinjs-lib payments where it has one', () => {
-    for (const o of outs.slice(0, 30000)) {
+    for (const o of outs.filter((_, i) => i % 4 === 0)) {
       const c = classifyScript(o.script, main)
       const output = o.script
       const is = (f: () => unknown) => {
