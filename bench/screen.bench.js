@@ -104,7 +104,7 @@ async function main() {
     gc()
     const before = process.memoryUsage()
     t = performance.now()
-    const idx = await LabelIndex.load(store)
+    let idx = await LabelIndex.load(store)
     const loadS = (performance.now() - t) / 1000
     gc()
     const after = process.memoryUsage()
@@ -122,6 +122,8 @@ async function main() {
       hits,
     }
     store.close()
+    idx = null // release the in-process copy before the load runs
+    gc()
 
     // 3. trivial node:http server (the ceiling), in its own process
     const trivialPort = await freePort()

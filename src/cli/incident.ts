@@ -13,6 +13,7 @@ import { HoundStore } from '../store/HoundStore.js'
 import { type PolicyName, policyNames } from '../trace/kernel.js'
 import { dbPath, formatBtc, formatTable, printJson } from './context.js'
 import { intOption } from './ingest.js'
+import { openExistingStore } from './screen.js'
 
 const collect = (v: string, prev: string[] = []) => [...prev, v]
 
@@ -107,7 +108,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as { db?: string; json?: boolean }
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openExistingStore(o)
       try {
         const list = await listIncidents(store)
         if (o.json) return printJson(list)

@@ -10,6 +10,7 @@ import { normalizeCategory, queryLabels } from '../intel/labels.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath, formatTable, printJson } from './context.js'
 import { intOption } from './ingest.js'
+import { openExistingStore } from './screen.js'
 
 type Opts = { db?: string; json?: boolean }
 
@@ -85,7 +86,7 @@ export function register(program: Command): void {
         all?: boolean
         limit?: string
       }
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openExistingStore(o)
       try {
         const labels = await queryLabels(store, {
           currentOnly: !o.all,

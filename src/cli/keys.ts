@@ -8,6 +8,7 @@ import { type Tlp, tlpLevels } from '../core/model.js'
 import { createApiKey, listApiKeys, revokeApiKey } from '../server/apiKeys.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath, formatTable, printJson } from './context.js'
+import { openExistingStore } from './screen.js'
 
 type Opts = { db?: string; json?: boolean }
 
@@ -69,7 +70,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openExistingStore(o)
       try {
         const list = (await listApiKeys(store)).map(({ keyHash: _h, ...r }) => r)
         if (o.json) return printJson(list)
@@ -99,7 +100,7 @@ export function register(program: Command): void {
     .argument('<keyId>', 'the key id shown by keys list')
     .action(async (keyId: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openExistingStore(o)
       try {
         await revokeApiKey(store, keyId)
         process.stdout.write(`revoked ${keyId}\n`)

@@ -5,9 +5,8 @@
 import type { Command } from 'commander'
 import { openScreener } from '../risk/openScreener.js'
 import { rescreen } from '../risk/rescreen.js'
-import { HoundStore } from '../store/HoundStore.js'
-import { dbPath, formatTable, printJson } from './context.js'
-import { type ExposureCliOptions, exposureOptions } from './screen.js'
+import { formatTable, printJson } from './context.js'
+import { type ExposureCliOptions, exposureOptions, openExistingStore } from './screen.js'
 
 export function register(program: Command): void {
   program
@@ -27,7 +26,7 @@ export function register(program: Command): void {
         graph?: boolean
       }
       const exposure = exposureOptions(o)
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openExistingStore(o)
       try {
         const screener = await openScreener(store, { withGraph: o.graph !== false, exposure })
         const rep = await rescreen(store, screener, { dryRun: Boolean(o.dryRun) })

@@ -2,8 +2,10 @@
  * `hound screen <address>`: risk level, labels with provenance and exposure (with paths, policy, data version).
  * @module
  */
+
+import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { InvalidInputError, UsageError } from '../core/errors.js'
+import { InvalidInputError, NotSyncedError, UsageError } from '../core/errors.js'
 import type { ExposureParams } from '../risk/computeExposure.js'
 import { openScreener } from '../risk/openScreener.js'
 import { isScreenError } from '../risk/Screener.js'
@@ -12,6 +14,21 @@ import { HoundStore } from '../store/HoundStore.js'
 import { type PolicyName, policyNames } from '../trace/kernel.js'
 import { dbPath, formatBtc, formatTable, printJson } from './context.js'
 import { intOption } from './ingest.js'
+
+/**
+ * Open the store for a command that reads intelligence but must not create an empty store by accident
+ * (a typo in --db would otherwise screen everything as "none"). NotSyncedError (exit 1) when missing.
+ */
+export async function openExistingStore(o: { db?: string | undefined }): Promise<HoundStore> {
+  const path = dbPath(o)
+  if (!existsSync(path)) {
+    throw new NotSyncedError(
+      `store ${path} does not exist: import intelligence first ('hound intel import ofac|labels') or pass --db`,
+      { details: { file: path } },
+    )
+  }
+  return HoundStore.open(path)
+}
 
 export type ExposureCliOptions = { policy?: string; maxHops?: string; decay?: string }
 
@@ -53,7 +70,7 @@ export function register(program: Command): void {
         cluster?: boolean
       }
       const exposure = exposureOptions(o)
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openExistingStore(o)
       try {
         const screener = await openScreener(store, { withGraph: o.graph !== false, exposure })
         const r = screener.screen(address, 'red', { cluster: Boolean(o.cluster) })

@@ -14,7 +14,7 @@ import { startServer } from '../server/startServer.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath } from './context.js'
 import { intOption } from './ingest.js'
-import { type ExposureCliOptions, exposureOptions } from './screen.js'
+import { type ExposureCliOptions, exposureOptions, openExistingStore } from './screen.js'
 
 export function register(program: Command): void {
   program
@@ -45,7 +45,7 @@ export function register(program: Command): void {
       const exposure = exposureOptions(o)
       const path = dbPath(o)
       const loadState = async () => {
-        const store = await HoundStore.open(path)
+        const store = await openExistingStore(o)
         try {
           const screener = await openScreener(store, {
             withGraph: o.graph !== false,
