@@ -243,5 +243,6 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
     if ((++done & 0xffff) === 0) opts.onProgress?.(Math.max(pc, pch), total)
   }
   opts.onProgress?.(Math.max(pc, pch), total)
+  log.trim()
   return new Clustering(g, uf, log, Math.max(toHeight, from), stats)
 }
