@@ -56,6 +56,8 @@ type Row = {
 
 export type ListAlertsOptions = { kinds?: readonly AlertKind[]; since?: number; minConfidence?: number; limit?: number }
 
+const isoTime = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v))
+
 /** Stored alerts, by height then kind then key; [] when nothing was ever stored. */
 export async function listAlerts(store: HoundStore, o: ListAlertsOptions = {}): Promise<StoredAlert[]> {
   if (!(await hasDetectSchema(store))) return []
@@ -88,7 +90,7 @@ export async function listAlerts(store: HoundStore, o: ListAlertsOptions = {}): 
     evidence: JSON.parse(r.evidence) as Record<string, unknown>,
     height: r.height,
     time: Number(r.time),
-    firstSeen: String(r.first_seen),
-    updated: String(r.updated),
+    firstSeen: isoTime(r.first_seen),
+    updated: isoTime(r.updated),
   }))
 }
