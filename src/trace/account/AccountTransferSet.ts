@@ -171,7 +171,13 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
   const assets: AssetInfo[] = []
   const assetIndex = new Map<string, number>()
   const txHashes: string[] = []
-  const txIndexMap = new Map<string, number>()
+  const txIndexMap = new Map<string, Map<string, number>>()
+  let lastChain = ''
+  let lastAsset = ''
+  let lastAssetId = -1
+  let lastTxKey = ''
+  let lastTxChain = ''
+  let lastTxId = -1
   const set = {
     n,
     from: new Int32Array(n),
@@ -200,23 +206,40 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
       throw new InvalidInputError(`negative transfer value in ${r.txHash}`, { details: { tx: r.txHash } })
     set.from[p] = addr(r.from)
     set.to[p] = addr(r.to)
-    const assetName = r.asset === 'ETH' ? 'ETH' : r.asset.toLowerCase()
-    const ak = `${r.chain}:${assetName}`
-    let a = assetIndex.get(ak)
-    if (a === undefined) {
-      a = assets.length
-      assets.push(opts.assetInfo?.get(ak) ?? { chain: r.chain, asset: assetName })
-      assetIndex.set(ak, a)
+    let a = lastAssetId
+    if (r.asset !== lastAsset || r.chain !== lastChain) {
+      const assetName = r.asset === 'ETH' ? 'ETH' : r.asset.toLowerCase()
+      const ak = `${r.chain}:${assetName}`
+      let id = assetIndex.get(ak)
+      if (id === undefined) {
+        id = assets.length
+        assets.push(opts.assetInfo?.get(ak) ?? { chain: r.chain, asset: assetName })
+        assetIndex.set(ak, id)
+      }
+      a = lastAssetId = id
+      lastAsset = r.asset
+      lastChain = r.chain
     }
     set.asset[p] = a
     set.value[p] = r.value
     set.kind[p] = transferKinds.indexOf(r.kind)
-    const tk = `${r.chain}:${r.txHash.toLowerCase()}`
-    let t = txIndexMap.get(tk)
-    if (t === undefined) {
-      t = txHashes.length
-      txHashes.push(r.txHash.toLowerCase())
-      txIndexMap.set(tk, t)
+    let t = lastTxId
+    if (r.txHash !== lastTxKey || r.chain !== lastTxChain) {
+      const h = r.txHash.toLowerCase()
+      let m = txIndexMap.get(r.chain)
+      if (m === undefined) {
+        m = new Map()
+        txIndexMap.set(r.chain, m)
+      }
+      let id = m.get(h)
+      if (id === undefined) {
+        id = txHashes.length
+        txHashes.push(h)
+        m.set(h, id)
+      }
+      t = lastTxId = id
+      lastTxKey = r.txHash
+      lastTxChain = r.chain
     }
     set.tx[p] = t
     set.time[p] = r.time
@@ -242,15 +265,18 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
   const ledgerIndex = new Map<number, number>()
   const la: number[] = []
   const ls: number[] = []
+  // dense table when addresses × assets is small enough (the common case), else a Map
+  const table = addresses.length * nA <= 1 << 25 ? new Int32Array(addresses.length * nA).fill(-1) : null
   const ledgerOf = (a: number, as: number): number => {
     if (a < 0) return -1
     const k = a * nA + as
-    let l = ledgerIndex.get(k)
-    if (l === undefined) {
+    let l = table ? table[k]! : (ledgerIndex.get(k) ?? -1)
+    if (l < 0) {
       l = la.length
       la.push(a)
       ls.push(as)
       ledgerIndex.set(k, l)
+      if (table) table[k] = l
     }
     return l
   }
