@@ -82,6 +82,11 @@ export class EvidenceLog {
     this.addrB = grow(this.addrB, (n) => new Int32Array(n))
   }
 
+  /** Release unused capacity (called when a run is complete: the log is then read-only until persisted). */
+  trim(): void {
+    if (this.tx.length > this.length + 16) this.reallocate(this.length + 16)
+  }
+
   push(tx: number, heuristic: number, confidence: number, addrA: number, addrB: number, status: number): number {
     if (this.length === this.tx.length) this.reallocate(this.tx.length * 2)
     const k = this.length++
