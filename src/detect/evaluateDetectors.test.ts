@@ -71,8 +71,10 @@ describe('detectors on a simulated chain', () => {
     expect(scores.get('coinjoin')!.precision!).toBeGreaterThanOrEqual(0.85)
     expect(high.get('structuring')!.precision).toBe(1)
     expect(high.get('structuring')!.recall).toBe(1)
-    expect(high.get('peel_chain')!.precision!).toBeGreaterThanOrEqual(0.4)
+    expect(high.get('peel_chain')!.precision!).toBeGreaterThanOrEqual(0.95)
     expect(high.get('peel_chain')!.recall!).toBeGreaterThanOrEqual(0.9)
+    expect(high.get('rapid_movement')!.precision!).toBe(1)
+    expect(high.get('rapid_movement')!.recall!).toBeGreaterThanOrEqual(0.5)
   })
 
   it('chain hops name the destination from the memo', () => {

@@ -10,8 +10,10 @@
  * - steps spending service-labelled inputs are not peel steps (an exchange or pool paying customers one at a time
  *   from chained change is its normal operation).
  *
- * Confidence: 0.5 at L = 3 rising linearly to 0.9 at L ≥ 10 (the §5.1 "high confidence" length), +0.05 when at
- * least half of the peels pay service-labelled addresses (exchange deposits, the Lazarus pattern), capped at 0.95.
+ * Confidence: 0.5 at L = 3 rising linearly to 0.85 at L ≥ 10 (the §5.1 "high confidence" length), +0.1 when at
+ * least half of the peels pay service-labelled addresses (exchange deposits: the Lazarus pattern of §5.1, CipherTrace's
+ * 146-tx chain "peeled small amounts to exchange accounts"), capped at 0.95. So ≥ 0.9 means a long chain peeling to
+ * services; ordinary wallets spending from change make long chains too, but pay people, not deposit accounts.
  * @module
  */
 import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
@@ -122,8 +124,8 @@ export function detectPeelChains(
     const L = chain.length
     const first = steps.get(chain[0]!)!
     const last = steps.get(chain[L - 1]!)!
-    let conf = 0.5 + (0.4 * Math.min(L - p.minLength, p.highLength - p.minLength)) / (p.highLength - p.minLength)
-    if (toServices * 2 >= L) conf += 0.05
+    let conf = 0.5 + (0.35 * Math.min(L - p.minLength, p.highLength - p.minLength)) / (p.highLength - p.minLength)
+    if (toServices * 2 >= L) conf += 0.1
     alerts.push(
       makeAlert(g, 'peel_chain', 'peel.chain', chain, addrs, Math.min(0.95, conf), {
         rule: {
