@@ -99,6 +99,14 @@ describe('detectPeelChains', () => {
     expect(a!.confidence).toBe(0.95)
     expect(a!.evidence.peelsToServices).toBe(12)
     expect(a!.evidence.medianHopSeconds).toBe(600)
+    // without the service labels the same chain stays below 0.9; 9 steps peeling to services reach it
+    expect(detectPeelChains(g)[0]!.confidence).toBe(0.85)
+    const nine = buildUtxoGraph(specs.slice(0, 10))
+    const nineLabels = labelsFor(
+      nine,
+      Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`EX${k + 1}`, ['exchange', 'ex-1']])),
+    )
+    expect(detectPeelChains(nine, nineLabels)[0]!.confidence).toBe(0.9)
     // the same chain with a 3-day pause after step 6 splits into two flagged chains of 6
     const slow = specs.map((s, k) => (k > 6 ? { ...s, time: (s.time ?? 0) + 3 * 86_400 } : s))
     const parts = detectPeelChains(buildUtxoGraph(slow))
