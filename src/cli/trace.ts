@@ -22,6 +22,7 @@ type Opts = {
   direction: string
   maxHops: string
   minAmount: string
+  maxTxs: string
   stopAtServices?: boolean
   coinjoin: string
   feeConvention: string
@@ -80,6 +81,7 @@ export function register(program: Command): void {
       'at a CoinJoin: stop, or spread 1/anonymity-set per equal output (probabilistic)',
       'stop',
     )
+    .option('--max-txs <n>', 'stop after evaluating this many transactions (reason budget)', '1000000')
     .option('--fee-convention <c>', 'FIFO/LIFO/TIHO fee convention: fee-last or pre-haircut', 'fee-last')
     .option('--from-time <t>', 'backward: stop at funding before this time (unix seconds or ISO date)')
     .option('--to-time <t>', 'forward: stop at spends after this time (unix seconds or ISO date)')
@@ -141,6 +143,7 @@ export function register(program: Command): void {
           direction: o.direction,
           maxHops,
           minAmount,
+          maxTxs: parseIntOption('--max-txs', o.maxTxs, 1)!,
           stopAtServices: o.stopAtServices ?? false,
           coinjoin: o.coinjoin,
           feeConvention: o.feeConvention,

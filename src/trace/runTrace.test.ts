@@ -94,6 +94,13 @@ describe('runTrace forward on a hand-built chain', () => {
       ['E1', 495, 'unspent'],
       ['Y', 100, 'below-min'],
     ])
+    const b = runTrace(g, { seeds: [seed], policy: 'haircut', maxTxs: 1 }) as SingleTrace
+    expect(b.endpoints.map((e) => [e.address, e.amount, e.reason])).toEqual([
+      ['X', 300, 'budget'],
+      ['Y', 294, 'budget'],
+    ])
+    expect(b.stats.endpointAmount + b.fees.total).toBe(600)
+    expect(b.params.maxTxs).toBe(1)
     const t = runTrace(g, { seeds: [seed], policy: 'fifo', toTime: g.txTime[3]! }) as SingleTrace
     expect(t.endpoints.every((e) => e.reason === 'time-window')).toBe(true)
   })

@@ -27,6 +27,8 @@ export type TraceOptions = {
   readonly minAmount?: number
   readonly stopAtServices?: boolean
   readonly coinjoin?: 'stop' | 'spread'
+  /** Forward: stop after evaluating this many transactions (endpoints with reason `budget`). Default unlimited. */
+  readonly maxTxs?: number
   readonly fromTime?: number
   readonly toTime?: number
   /** Intelligence labels by address id (the intel loader's map). */
@@ -48,6 +50,7 @@ export type TraceParams = {
   minAmount: number
   stopAtServices: boolean
   coinjoin: 'stop' | 'spread'
+  maxTxs: number | null
   feeConvention: FeeConvention
   fromTime: number | null
   toTime: number | null
@@ -124,6 +127,7 @@ export function runTrace(g: UtxoGraph, o: TraceOptions): TraceResult {
     serviceOf: lookups.serviceOf,
     detectCoinJoin: o.detectCoinJoin,
     feeConvention: o.feeConvention ?? 'fee-last',
+    maxTxs: o.maxTxs,
   } as const
   const runs = direction === 'forward' ? traceForward(g, res.seeds, engine) : traceBackward(g, res.seeds, engine)
   const ms = performance.now() - started
@@ -151,6 +155,7 @@ export function runTrace(g: UtxoGraph, o: TraceOptions): TraceResult {
     minAmount,
     stopAtServices: o.stopAtServices ?? false,
     coinjoin: o.coinjoin ?? 'stop',
+    maxTxs: o.maxTxs ?? null,
     feeConvention: o.feeConvention ?? 'fee-last',
     fromTime: o.fromTime ?? null,
     toTime: o.toTime ?? null,

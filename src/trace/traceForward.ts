@@ -108,7 +108,21 @@ export function traceForward(g: UtxoGraph, seeds: readonly ResolvedSeed[], p: En
 
   const inValues: number[] = []
   const outValues: number[] = []
+  const maxTxs = p.maxTxs ?? Number.POSITIVE_INFINITY
+  let evaluated = 0
   while (heap.size > 0) {
+    if (evaluated >= maxTxs) {
+      // Budget spent: every output still being followed into a transaction not evaluated ends here.
+      const pending = new Set<number>()
+      while (heap.size > 0) pending.add(heap.pop())
+      for (const run of runs) {
+        for (const o of run.taint.keys()) {
+          if (!run.stop.has(o) && pending.has(spendingTx(g, o))) run.stop.set(o, 'budget')
+        }
+      }
+      break
+    }
+    evaluated++
     const t = heap.pop()
     const i0 = g.txInStart[t]!
     const i1 = g.txInStart[t + 1]!

@@ -37,7 +37,8 @@ export type CoinJoinDetector = (g: UtxoGraph, t: number) => CoinJoinInfo | null
  * - `time-window`: the spending (forward) or funding (backward) transaction is outside the time window;
  * - `coinjoin`: the output is spent by a CoinJoin and the CoinJoin mode is `stop`;
  * - `coinbase`: (backward) newly minted coins: the origin of the value;
- * - `unknown-origin`: (backward) the funding output is outside the loaded graph.
+ * - `unknown-origin`: (backward) the funding output is outside the loaded graph;
+ * - `budget`: (forward) the trace evaluated `maxTxs` transactions and stopped; the output was still being followed.
  */
 export type StopReason =
   | 'unspent'
@@ -48,6 +49,7 @@ export type StopReason =
   | 'coinjoin'
   | 'coinbase'
   | 'unknown-origin'
+  | 'budget'
 
 /** A seed resolved to the graph: an output (forward) whose whole value is tainted with `label`. */
 export type ResolvedSeed = { readonly output: number; readonly label: number }
@@ -66,6 +68,8 @@ export type EngineParams = {
   /** Service label of an address (its own label, or its cluster's): the trace stops there with stopAtServices. */
   readonly serviceOf?: (address: number) => ServiceLabel | null
   readonly detectCoinJoin?: CoinJoinDetector
+  /** Forward: stop after evaluating this many transactions (a guard against runaway traces). Default unlimited. */
+  readonly maxTxs?: number
   /** Fee convention of the sequential policies (heuristics.md §4.2). Default `fee-last`. */
   readonly feeConvention?: FeeConvention
 }
