@@ -241,6 +241,13 @@ describe('backward', () => {
     ])
   })
 
+  test('budget: backward stops after maxTxs transactions, haircut and FIFO', () => {
+    for (const policy of ['haircut', 'fifo'] as const) {
+      const r = runTrace(g, { seeds: [`${id('hop2')}:0`], policy, direction: 'backward', maxTxs: 1 }) as SingleTrace
+      expect(r.endpoints.map((e) => [e.address, e.amount, e.reason])).toEqual([['Y', 480, 'budget']])
+    }
+  })
+
   test('FIFO: chunk provenance of Z through the cone', () => {
     const r = runTrace(g, { seeds: [`${id('hop2')}:0`], policy: 'fifo', direction: 'backward' }) as SingleTrace
     // Y = 100 of theft:0 (from fund) + 390 of clean; Z = first 480 of Y = 100 fund + 380 clean

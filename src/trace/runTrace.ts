@@ -27,7 +27,7 @@ export type TraceOptions = {
   readonly minAmount?: number
   readonly stopAtServices?: boolean
   readonly coinjoin?: 'stop' | 'spread'
-  /** Forward: stop after evaluating this many transactions (endpoints with reason `budget`). Default unlimited. */
+  /** Stop after evaluating this many transactions (endpoints with reason `budget`). Default unlimited. */
   readonly maxTxs?: number
   readonly fromTime?: number
   readonly toTime?: number

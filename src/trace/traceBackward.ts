@@ -93,7 +93,15 @@ function backwardProportional(
   }
   for (const [o, c] of initialSeeds(g, seeds, policy === 'poison')) place(o, c, 0)
 
+  const maxTxs = p.maxTxs ?? Number.POSITIVE_INFINITY
   while (heap.size > 0) {
+    if (run.txs >= maxTxs) {
+      // Budget spent: outputs whose funding transaction was not evaluated end here.
+      const pending = new Set<number>()
+      while (heap.size > 0) pending.add(TOP - heap.pop())
+      for (const o of run.taint.keys()) if (!run.stop.has(o) && pending.has(g.outTx[o]!)) run.stop.set(o, 'budget')
+      break
+    }
     const t = TOP - heap.pop()
     run.txs++
     // Attribution per label on the live outputs of t, and the smallest hop among them.
@@ -183,6 +191,10 @@ function backwardSequential(
     }
     const t = g.outTx[o]!
     const h = coneHop.get(t)
+    if (h === undefined && coneHop.size >= (p.maxTxs ?? Number.POSITIVE_INFINITY)) {
+      boundary.set(o, 'budget')
+      return
+    }
     if (h === undefined) heap.push(TOP - t)
     if (h === undefined || hop < h) {
       coneHop.set(t, hop)

@@ -38,7 +38,7 @@ export type CoinJoinDetector = (g: UtxoGraph, t: number) => CoinJoinInfo | null
  * - `coinjoin`: the output is spent by a CoinJoin and the CoinJoin mode is `stop`;
  * - `coinbase`: (backward) newly minted coins: the origin of the value;
  * - `unknown-origin`: (backward) the funding output is outside the loaded graph;
- * - `budget`: (forward) the trace evaluated `maxTxs` transactions and stopped; the output was still being followed.
+ * - `budget`: the trace evaluated `maxTxs` transactions and stopped; the output was still being followed.
  */
 export type StopReason =
   | 'unspent'
@@ -68,7 +68,7 @@ export type EngineParams = {
   /** Service label of an address (its own label, or its cluster's): the trace stops there with stopAtServices. */
   readonly serviceOf?: (address: number) => ServiceLabel | null
   readonly detectCoinJoin?: CoinJoinDetector
-  /** Forward: stop after evaluating this many transactions (a guard against runaway traces). Default unlimited. */
+  /** Stop after evaluating this many transactions (a guard against runaway traces). Default unlimited. */
   readonly maxTxs?: number
   /** Fee convention of the sequential policies (heuristics.md §4.2). Default `fee-last`. */
   readonly feeConvention?: FeeConvention
