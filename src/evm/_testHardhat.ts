@@ -24,7 +24,32 @@ async function freePort(): Promise<number> {
   })
 }
 
+/**
+ * Start a node; retried (new port) when the port was taken by a concurrent test between probing and binding,
+ * or when the node answering is not a fresh one (block 0).
+ */
 export async function startHardhat(opts: { chainId?: number; accounts?: number } = {}): Promise<HardhatNode> {
+  let last: unknown
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const node = await startOnce(opts)
+      const r = await fetch(node.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}',
+      })
+      const j = (await r.json()) as { result?: string }
+      if (j.result === '0x0') return node
+      await node.stop()
+      last = new Error(`node on ${node.url} is not fresh (block ${j.result})`)
+    } catch (e) {
+      last = e
+    }
+  }
+  throw last
+}
+
+async function startOnce(opts: { chainId?: number; accounts?: number }): Promise<HardhatNode> {
   const dir = mkdtempSync(join(tmpdir(), 'hound-hardhat-'))
   const cfg = join(dir, 'hardhat.config.cjs')
   writeFileSync(
