@@ -57,9 +57,11 @@ export function detectFanOutIn(
     if (isCoinbase(g, t) || !endsSince(g, t, since)) continue
     const i0 = g.txInStart[t]!
     const i1 = g.txInStart[t + 1]!
+    const nOut = g.txOutStart[t + 1]! - g.txOutStart[t]!
+    // cheap shape filter before any allocation (nulldata outputs may still be among nOut)
+    if (nOut < p.minOutputs && (i1 - i0 < p.minInputs || nOut < 1)) continue
     let service = false
     const inAddrs = new Set<number>()
-    let oldest = Number.POSITIVE_INFINITY
     let newest = -1
     let known = true
     for (let i = i0; i < i1; i++) {
@@ -68,10 +70,7 @@ export function detectFanOutIn(
       inAddrs.add(a)
       const ft = fundedAt(g, i)
       if (ft < 0) known = false
-      else {
-        oldest = Math.min(oldest, ft)
-        newest = Math.max(newest, ft)
-      }
+      else newest = Math.max(newest, ft)
     }
     if (service) continue
     const outs = spendableOutputs(g, t)
