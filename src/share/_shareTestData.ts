@@ -1,0 +1,51 @@
+/**
+ * Test-only: the OFAC Lazarus Group addresses (27307) from the derived CSV of the 2025-11-19 issue as labels,
+ * plus helpers to write bundles to temp files.
+ * @internal
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { dataPath } from '../core/_testData.js'
+import type { LabelInput } from '../intel/labels.js'
+import { parseCsvRecords } from '../intel/parseCsv.js'
+
+export const OFAC_CSV = 'ofac/ofac_sdn_digital_currency_addresses_with_entities_2025-11-19.csv'
+
+const TICKER_CHAIN: Record<string, string> = {
+  XBT: 'btc',
+  ETH: 'evm-1',
+  LTC: 'ltc',
+  XMR: 'xmr',
+  BSC: 'evm-56',
+  ARB: 'evm-42161',
+}
+
+/** OFAC SDN Lazarus Group rows as labels (sanctioned, official_list, clear). */
+export function lazarusLabels(): LabelInput[] {
+  const { records } = parseCsvRecords(readFileSync(dataPath(OFAC_CSV), 'utf8'), OFAC_CSV)
+  return records
+    .filter((r) => r.sdn_primary_name === 'Lazarus Group')
+    .map((r) => ({
+      chain: TICKER_CHAIN[r.currency!] ?? r.currency!.toLowerCase(),
+      address: r.address!,
+      category: 'sanctioned' as const,
+      entity: r.sdn_primary_name!,
+      source: 'ofac-sdn',
+      confidence: 'official_list' as const,
+      tlp: 'clear' as const,
+      validFrom: r.sdn_entry_date!,
+      asset: r.currency!,
+      reference: `ofac:${r.sdn_profile_id}`,
+    }))
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hound-share-'))
+}
+
+export function writeTemp(dir: string, name: string, content: string): string {
+  const p = join(dir, name)
+  writeFileSync(p, content)
+  return p
+}

@@ -1,0 +1,127 @@
+/**
+ * Reading a STIX bundle safely. Our own export format (header line, one object per line) is streamed line by
+ * line, so a bundle of millions of objects is never held whole; any other JSON bundle is parsed whole up to
+ * `maxJsonBytes`. Structural problems reject the bundle (nothing is imported): unreadable JSON, not a bundle,
+ * bad bundle id, `objects` not a list, too many objects, nesting deeper than `maxDepth`, file over `maxBytes`.
+ * @module
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { ImportError } from '../core/errors.js'
+import { isStixId } from './validateStix.js'
+
+export type BundleLimits = {
+  /** Largest file (bytes). Default 8 GiB. */
+  readonly maxBytes: number
+  /** Largest file parsed whole when it is not in the line format (bytes). Default 256 MiB. */
+  readonly maxJsonBytes: number
+  /** Most objects. Default 10,000,000. */
+  readonly maxObjects: number
+  /** Deepest nesting of arrays/objects inside one object. Default 24. */
+  readonly maxDepth: number
+}
+
+export const defaultBundleLimits: BundleLimits = {
+  maxBytes: 8 * 1024 ** 3,
+  maxJsonBytes: 256 * 1024 ** 2,
+  maxObjects: 10_000_000,
+  maxDepth: 24,
+}
+
+/** Depth of nested arrays/objects (iterative: a hostile document cannot blow the stack). */
+export function jsonDepth(v: unknown, limit: number): number {
+  let max = 0
+  const stack: [unknown, number][] = [[v, 1]]
+  while (stack.length) {
+    const [x, d] = stack.pop()!
+    if (x === null || typeof x !== 'object') continue
+    if (d > max) max = d
+    if (max > limit) return max
+    for (const c of Array.isArray(x) ? x : Object.values(x))
+      if (c !== null && typeof c === 'object') stack.push([c, d + 1])
+  }
+  return max
+}
+
+const HEADER = /^\{"type":"bundle","id":"([^"]+)","objects":\[$/
+
+function reject(file: string, msg: string, details: Record<string, unknown> = {}): never {
+  throw new ImportError(`${file}: bundle rejected: ${msg}`, { details: { file, ...details } })
+}
+
+/** The bundle's objects in order (each a parsed value, not yet validated). Throws ImportError on structure. */
+export async function* readBundleObjects(file: string, limits: Partial<BundleLimits> = {}): AsyncGenerator<unknown> {
+  const l = { ...defaultBundleLimits, ...limits }
+  const size = statSync(file).size
+  if (size > l.maxBytes) reject(file, `file of ${size} bytes is over the ${l.maxBytes}-byte limit`)
+  const rl = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })
+  const it = rl[Symbol.asyncIterator]()
+  const first = await it.next()
+  const m = first.done ? null : HEADER.exec(first.value)
+  if (m) {
+    if (!isStixId(m[1], 'bundle')) reject(file, `bad bundle id ${m[1]}`)
+    let n = 0
+    let line = 1
+    let ended = false
+    for (;;) {
+      const r = await it.next()
+      if (r.done) break
+      line++
+      let s = r.value
+      if (ended) {
+        if (s.trim() === '') continue
+        reject(file, `content after the end of the bundle at line ${line}`)
+      }
+      if (s === ']}') {
+        ended = true
+        continue
+      }
+      if (s.endsWith(',')) s = s.slice(0, -1)
+      let v: unknown
+      try {
+        v = JSON.parse(s)
+      } catch (e) {
+        reject(file, `line ${line} is not JSON: ${(e as Error).message}`, { line })
+      }
+      if (++n > l.maxObjects) reject(file, `more than ${l.maxObjects} objects`)
+      if (jsonDepth(v, l.maxDepth) > l.maxDepth)
+        reject(file, `object at line ${line} nests deeper than ${l.maxDepth}`, { line })
+      yield v
+    }
+    if (!ended) reject(file, 'truncated: no closing "]}" line')
+    return
+  }
+  rl.close()
+  if (size > l.maxJsonBytes) reject(file, `not in the line format and over ${l.maxJsonBytes} bytes`)
+  let doc: unknown
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    reject(file, `not JSON: ${(e as Error).message}`)
+  }
+  yield* checkedBundleObjects(doc, l, file)
+}
+
+/** The objects of an already parsed bundle, after the structural checks. */
+export function* checkedBundleObjects(
+  doc: unknown,
+  limits: Partial<BundleLimits> = {},
+  file = '<bundle>',
+): Generator<unknown> {
+  const l = { ...defaultBundleLimits, ...limits }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) reject(file, 'not a JSON object')
+  const b = doc as Record<string, unknown>
+  if (b.type !== 'bundle') reject(file, `type is ${JSON.stringify(b.type)}, not "bundle"`)
+  if (!isStixId(b.id, 'bundle')) reject(file, `bad bundle id ${JSON.stringify(b.id)}`)
+  if (b.objects === undefined) return
+  if (!Array.isArray(b.objects)) reject(file, '"objects" is not a list')
+  if (b.objects.length > l.maxObjects) reject(file, `${b.objects.length} objects, over the ${l.maxObjects} limit`)
+  b.objects.forEach((o, i) => {
+    if (jsonDepth(o, l.maxDepth) > l.maxDepth)
+      reject(file, `objects[${i}] nests deeper than ${l.maxDepth}`, { index: i })
+  })
+  yield* b.objects
+}
