@@ -46,7 +46,16 @@ export const clusterIdSql = (col: string): string => `'cl_' || substr(sha256(${c
 const create = (name: string, cols: ColumnSpec): string =>
   `CREATE TABLE IF NOT EXISTS ${name} (${cols.map(([n, k]) => `${n} ${sqlType[k]}`).join(', ')});`
 
+/**
+ * Create the cluster tables if missing. Cluster tables are derived data: tables of an older layout (before
+ * integer-only columns: no `cluster_members.rep_id`) are dropped and recreated — rerun `hound cluster`.
+ */
 export async function ensureClusterSchema(store: HoundStore): Promise<void> {
+  if ((await store.tables()).includes('cluster_members') && !(await hasCurrentLayout(store))) {
+    await store.run(
+      'DROP TABLE IF EXISTS cluster_members; DROP TABLE IF EXISTS cluster_evidence; DROP TABLE IF EXISTS cluster_runs;',
+    )
+  }
   await store.run(`
     CREATE TABLE IF NOT EXISTS cluster_runs (run_id INTEGER PRIMARY KEY, params_key VARCHAR NOT NULL,
       params VARCHAR NOT NULL, to_height INTEGER NOT NULL, created TIMESTAMP NOT NULL, updated TIMESTAMP NOT NULL,
@@ -56,7 +65,16 @@ export async function ensureClusterSchema(store: HoundStore): Promise<void> {
   `)
 }
 
-/** True when the cluster tables exist (read-only commands must not try to create them). */
+async function hasCurrentLayout(store: HoundStore): Promise<boolean> {
+  const r = await store.one<{ n: bigint }>(
+    `SELECT count(*) AS n FROM information_schema.columns
+     WHERE table_schema = 'main' AND table_name = 'cluster_members' AND column_name = 'rep_id'`,
+  )
+  return Number(r?.n ?? 0) > 0
+}
+
+/** True when the cluster tables exist in the current layout (read-only commands must not try to create them). */
 export async function hasClusterSchema(store: HoundStore): Promise<boolean> {
-  return (await store.tables()).includes('cluster_runs')
+  const tables = await store.tables()
+  return tables.includes('cluster_runs') && tables.includes('cluster_members') && (await hasCurrentLayout(store))
 }

@@ -17,6 +17,7 @@ import {
   whyLinkedStored,
 } from './clusterQueries.js'
 import { getClusterRun, listClusterRuns } from './clusterRuns.js'
+import { ensureClusterSchema, hasClusterSchema } from './clusterSchema.js'
 import { updateClusterRun } from './clusterUpdateRun.js'
 import { HoundStore } from './HoundStore.js'
 
@@ -65,6 +66,17 @@ const membersOf = async (runId: number) =>
   ).map((r) => `${r.address_id}:${r.cluster_id}`)
 
 describe('stored clustering runs', () => {
+  test('cluster tables of an older layout are treated as absent and replaced (derived data)', async () => {
+    await store.run(
+      'CREATE TABLE cluster_runs (run_id INTEGER); CREATE TABLE cluster_members (run_id INTEGER, address_id INTEGER, cluster_id VARCHAR, size INTEGER)',
+    )
+    expect(await hasClusterSchema(store)).toBe(false)
+    await expect(getClusterRun(store)).rejects.toMatchObject({ code: NotFoundError.code })
+    await ensureClusterSchema(store)
+    expect(await hasClusterSchema(store)).toBe(true)
+    expect(await listClusterRuns(store)).toEqual([])
+  })
+
   test('incremental update through the store equals a rebuild and the in-memory result', async () => {
     const { specs, maxHeight } = randomChain(11, { txs: 160 })
     const g = buildUtxoGraph(specs)
