@@ -14,7 +14,8 @@ import { validateStixBundle } from './validateStix.js'
 async function exportTo(store: HoundStore, file: string, o: Parameters<typeof stixBundleLines>[1]) {
   const stats: ExportStats = { objects: 0, indicators: 0, wallets: 0, incidents: 0 }
   const w = createWriteStream(file)
-  for await (const s of stixBundleLines(store, o, stats)) if (!w.write(s)) await new Promise((r) => w.once('drain', r))
+  for await (const s of stixBundleLines(store, o, stats))
+    if (!w.write(s)) await new Promise<void>((r) => w.once('drain', () => r()))
   w.end()
   await finished(w)
   return stats
