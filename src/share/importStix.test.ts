@@ -151,7 +151,7 @@ describe('STIX import', () => {
         'valid_from',
         'unknown extension',
         'not a cryptocurrency-wallet pattern',
-        'bech32',
+        'implausible address',
         'TLP:RED',
         'not an object',
       ])
