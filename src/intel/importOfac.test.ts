@@ -25,7 +25,7 @@ describe('importOfac', () => {
     const b = openSdnFile(NOV)
     nov = await parseOfacSdn(b.stream, NOV)
     novSha = b.fileSha256()
-  }, 120_000)
+  }, 300_000)
   afterAll(() => store.close())
 
   it('imports March: Tornado Cash in force, per-ticker counts, file and XML hashes recorded', async () => {
@@ -97,5 +97,5 @@ describe('importOfac', () => {
     } finally {
       s2.close()
     }
-  })
+  }, 300_000)
 })

@@ -45,7 +45,7 @@ describe('parseOfacSdn on the real issues', () => {
       expect(e!.entryDate).toBe(g.sdn_entry_date)
       expect(e!.aliases.slice(0, 8).join(' | ')).toBe(g.aliases_first8)
     }
-  }, 120_000)
+  }, 300_000)
 
   it('per-ticker counts equal the published sanctioned_addresses_<TICKER>.txt lists', () => {
     const tickers = [...new Set(nov.entries.map((e) => e.ticker))].sort()
@@ -101,5 +101,5 @@ describe('parseOfacSdn on the real issues', () => {
       mar.entries.map((e) => rowKey({ currency: e.ticker, address: e.address, profile: String(e.profileId) })),
     )
     expect(mine).toEqual(gold)
-  }, 120_000)
+  }, 300_000)
 })

@@ -110,7 +110,7 @@ describe('hound serve app', () => {
       onScreened: (r, k) => recorder.record(r, k),
       log: () => {},
     }).app
-  }, 120_000)
+  }, 300_000)
   afterAll(() => store.close())
 
   it('stores only the SHA-256 of a key', async () => {
