@@ -33,7 +33,7 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
     expect(stats.chain).toBe('evm-31337')
     expect(stats.traceMode).toBe('structlog') // Hardhat offers neither callTracer nor trace_block
     const pub = createPublicClient({ transport: http(node.url) })
-    const tip = Number(await pub.getBlockNumber())
+    const tip = Number(await pub.getBlockNumber({ cacheTime: 0 }))
     expect(stats.tip).toBe(tip)
     expect((await store.one<{ n: bigint }>('SELECT count(*) AS n FROM evm_txs'))!.n).toBe(BigInt(sc.txs.length))
     for (const t of sc.txs) {
