@@ -27,6 +27,8 @@ export type ChangeContext = {
   spendableCount: number
   /** Last height at which a spender is visible. */
   visibleTo: number
+  /** Scratch value a spender predicate compares against (set by the voter before the scan). */
+  ref: number
 }
 
 export function popcount(x: number): number {
@@ -60,7 +62,7 @@ export function prepareChangeContext(ctx: ChangeContext, g: UtxoGraph, t: number
 }
 
 export function newChangeContext(g: UtxoGraph): ChangeContext {
-  return { g, t: 0, o0: 0, n: 0, spendable: 0, spendableCount: 0, visibleTo: 0 }
+  return { g, t: 0, o0: 0, n: 0, spendable: 0, spendableCount: 0, visibleTo: 0, ref: 0 }
 }
 
 /** Spending tx of output o if it is mined within the visibility horizon, else -1. */
@@ -73,15 +75,19 @@ export function visibleSpender(ctx: ChangeContext, o: number): number {
 }
 
 /**
- * Mask of spendable outputs that are unspent (within the horizon) or whose spender satisfies `same(spender)`;
- * the shared shape of the spending-side fingerprints C6–C8.
+ * Mask of spendable outputs that are unspent (within the horizon) or whose spender satisfies `same(ctx, spender)`;
+ * the shared shape of the spending-side fingerprints C6–C9. Predicates are module-level functions reading
+ * `ctx.ref`, so the per-transaction scan allocates no closure.
  */
-export function spenderFingerprintMask(ctx: ChangeContext, same: (spender: number) => boolean): number {
+export function spenderFingerprintMask(
+  ctx: ChangeContext,
+  same: (ctx: ChangeContext, spender: number) => boolean,
+): number {
   let mask = 0
   for (let k = 0; k < ctx.n; k++) {
     if (!(ctx.spendable & (1 << k))) continue
     const s = visibleSpender(ctx, ctx.o0 + k)
-    if (s < 0 || same(s)) mask |= 1 << k
+    if (s < 0 || same(ctx, s)) mask |= 1 << k
   }
   return mask
 }

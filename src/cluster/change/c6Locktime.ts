@@ -6,8 +6,9 @@
  */
 import { type ChangeContext, spenderFingerprintMask } from './ChangeContext.js'
 
+const sameLocktimeClass = (ctx: ChangeContext, s: number) => (ctx.g.txLocktime[s]! > 0 ? 1 : 0) === ctx.ref
+
 export function c6Locktime(ctx: ChangeContext): number {
-  const lt = ctx.g.txLocktime
-  const mine = lt[ctx.t]! > 0
-  return spenderFingerprintMask(ctx, (s) => lt[s]! > 0 === mine)
+  ctx.ref = ctx.g.txLocktime[ctx.t]! > 0 ? 1 : 0
+  return spenderFingerprintMask(ctx, sameLocktimeClass)
 }

@@ -12,11 +12,13 @@ function feeRate(g: UtxoGraph, t: number): number {
   return f === null || v === 0 ? -1 : Math.round(f / v)
 }
 
+const sameFeeRate = (ctx: ChangeContext, s: number) => {
+  const r = feeRate(ctx.g, s)
+  return r < 0 || r === ctx.ref
+}
+
 export function c7FeeRate(ctx: ChangeContext): number {
-  const mine = feeRate(ctx.g, ctx.t)
-  if (mine < 0) return 0
-  return spenderFingerprintMask(ctx, (s) => {
-    const r = feeRate(ctx.g, s)
-    return r < 0 || r === mine
-  })
+  ctx.ref = feeRate(ctx.g, ctx.t)
+  if (ctx.ref < 0) return 0
+  return spenderFingerprintMask(ctx, sameFeeRate)
 }

@@ -9,9 +9,10 @@ import { type ChangeContext, spenderFingerprintMask } from './ChangeContext.js'
 
 const BITS = TX_RBF | TX_SEGWIT
 
+const sameWallet = (ctx: ChangeContext, s: number) =>
+  ctx.g.txVersion[s] === ctx.g.txVersion[ctx.t] && (ctx.g.txFlags[s]! & BITS) === ctx.ref
+
 export function c8WalletFingerprint(ctx: ChangeContext): number {
-  const g = ctx.g
-  const version = g.txVersion[ctx.t]!
-  const flags = g.txFlags[ctx.t]! & BITS
-  return spenderFingerprintMask(ctx, (s) => g.txVersion[s] === version && (g.txFlags[s]! & BITS) === flags)
+  ctx.ref = ctx.g.txFlags[ctx.t]! & BITS
+  return spenderFingerprintMask(ctx, sameWallet)
 }

@@ -11,6 +11,8 @@ function oneInTwoOut(g: UtxoGraph, t: number): boolean {
   return g.txInStart[t + 1]! - g.txInStart[t]! === 1 && g.txOutStart[t + 1]! - g.txOutStart[t]! === 2
 }
 
+const spentByOneInTwoOut = (ctx: ChangeContext, s: number) => oneInTwoOut(ctx.g, s)
+
 export function c9PeelChain(ctx: ChangeContext): number {
   const g = ctx.g
   if (!oneInTwoOut(g, ctx.t)) return 0
@@ -21,5 +23,5 @@ export function c9PeelChain(ctx: ChangeContext): number {
     if (s >= 0 && oneInTwoOut(g, s)) linked = true
   }
   if (!linked) return 0
-  return spenderFingerprintMask(ctx, (s) => oneInTwoOut(g, s))
+  return spenderFingerprintMask(ctx, spentByOneInTwoOut)
 }
