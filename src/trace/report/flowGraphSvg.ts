@@ -1,14 +1,30 @@
 /**
  * A layered flow graph of the paths as inline SVG: transactions in columns by their position on the path from the
  * seed, edges between consecutive transactions, endpoints in the last column. Shows the largest endpoints' paths.
+ * Long paths (peel chains run to 100+ hops) keep their first and last hops and fold the middle into one "+N txs"
+ * node, so the picture stays readable; the full paths are in the endpoint evidence tables and trace.json.
  * @module
  */
 import type { PolicyResult } from '../buildPolicyResult.js'
 import { escapeHtml } from './escapeHtml.js'
 
+/** Paths longer than this are folded: first FOLD_KEEP and last FOLD_KEEP hops kept, the middle as one node. */
+const FOLD_OVER = 8
+const FOLD_KEEP = 3
+
+/** Node ids along a path: `t:<txid>` per transaction, `m:<first>|<last>|<n>` for a folded middle. */
+export function foldPath(path: readonly string[]): string[] {
+  if (path.length <= FOLD_OVER) return path.map((t) => `t:${t}`)
+  const n = path.length - 2 * FOLD_KEEP
+  const head = path.slice(0, FOLD_KEEP).map((t) => `t:${t}`)
+  const tail = path.slice(-FOLD_KEEP).map((t) => `t:${t}`)
+  return [...head, `m:${path[FOLD_KEEP]}|${path[path.length - FOLD_KEEP - 1]}|${n}`, ...tail]
+}
+
 export function flowGraphSvg(r: PolicyResult, o: { maxEndpoints?: number; width?: number } = {}): string {
   const chosen = [...r.endpoints].sort((a, b) => b.amount - a.amount).slice(0, o.maxEndpoints ?? 15)
-  const depth = Math.max(1, ...chosen.map((e) => e.path.length))
+  const folded = chosen.map((e) => foldPath(e.path))
+  const depth = Math.max(1, ...folded.map((p) => p.length))
   const col = new Map<string, number>()
   const row = new Map<string, number>()
   const perCol: number[] = new Array(depth + 1).fill(0)
@@ -19,17 +35,18 @@ export function flowGraphSvg(r: PolicyResult, o: { maxEndpoints?: number; width?
     row.set(id, perCol[c]!++)
   }
   chosen.forEach((e, k) => {
-    e.path.forEach((t, i) => {
-      place(`t:${t}`, i)
+    const nodes = folded[k]!
+    nodes.forEach((id, i) => {
+      place(id, i)
       if (i > 0) {
-        const key = `t:${e.path[i - 1]}|t:${t}`
+        const key = `${nodes[i - 1]}>${id}`
         edges.set(key, (edges.get(key) ?? 0) + e.amount)
       }
     })
     const end = `e:${k}`
     place(end, depth)
-    const last = e.path[e.path.length - 1]
-    if (last !== undefined) edges.set(`t:${last}|${end}`, e.amount)
+    const last = nodes[nodes.length - 1]
+    if (last !== undefined) edges.set(`${last}>${end}`, e.amount)
   })
   const rows = Math.max(1, ...perCol)
   const width = o.width ?? Math.max(640, (depth + 1) * 150 + 200)
@@ -42,7 +59,7 @@ export function flowGraphSvg(r: PolicyResult, o: { maxEndpoints?: number; width?
     `<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="Flow graph of traced paths (${escapeHtml(r.policy)})">`,
   ]
   for (const [key, amount] of edges) {
-    const [a, b] = key.split('|') as [string, string]
+    const [a, b] = key.split('>') as [string, string]
     const [x0, y0] = xy(a)
     const [x1, y1] = xy(b)
     const w = 1 + (5 * amount) / maxAmt
@@ -56,6 +73,11 @@ export function flowGraphSvg(r: PolicyResult, o: { maxEndpoints?: number; width?
       const txid = id.slice(2)
       parts.push(
         `<rect x="${x}" y="${y}" width="60" height="16" rx="3" fill="#e4e7eb" stroke="#52606d"><title>${escapeHtml(txid)}</title></rect><text x="${x + 4}" y="${y + 12}" font-size="10" font-family="monospace">${escapeHtml(txid.slice(0, 8))}</text>`,
+      )
+    } else if (id.startsWith('m:')) {
+      const [first, last, n] = id.slice(2).split('|') as [string, string, string]
+      parts.push(
+        `<rect x="${x}" y="${y}" width="60" height="16" rx="3" fill="#fff" stroke="#52606d" stroke-dasharray="3 2"><title>${escapeHtml(`${n} transactions folded: ${first} … ${last}`)}</title></rect><text x="${x + 4}" y="${y + 12}" font-size="10">+${escapeHtml(n)} txs</text>`,
       )
     } else {
       const e = chosen[Number(id.slice(2))]!

@@ -22,7 +22,7 @@ const CSS = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #cbd2d9;padding-bottom:4px;margin-top:32px}h3{font-size:15px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #cbd2d9;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#f5f7fa}td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:11px;word-break:break-all}
-.note{color:#52606d;font-size:13px}.prob{color:#b44d12}svg{max-width:100%;height:auto;border:1px solid #e4e7eb;background:#fff}
+.note{color:#52606d;font-size:13px}.prob{color:#b44d12}svg{max-width:100%;height:auto;border:1px solid #e4e7eb;background:#fff}.scroll{overflow-x:auto}.scroll svg.flow{max-width:none}
 details{margin:4px 0}summary{cursor:pointer}`
 
 /** The primary policy shown in diagrams: haircut if traced, else the first. */
@@ -125,7 +125,7 @@ export function renderReport(
   body.push(`<h2>Where the value went (${h(main.policy)})</h2>`)
   body.push(sankeySvg(main))
   body.push(`<h2>Flow graph of the largest paths (${h(main.policy)})</h2>`)
-  body.push(flowGraphSvg(main))
+  body.push(`<div class="scroll">${flowGraphSvg(main)}</div>`)
   body.push('<h2>Summary per policy</h2>')
   body.push(
     `<table><tr><th>Policy</th><th>Endpoints</th><th>At endpoints (BTC)</th><th>Fees (BTC)</th><th>Txs evaluated</th><th>Outputs tainted</th><th>Time (ms)</th></tr>${all
