@@ -55,6 +55,8 @@ export type ImportOptions = {
   /** Institution when an indicator has no resolvable `created_by_ref` (TAXII: the peer's name). */
   readonly defaultInstitution?: string
   readonly limits?: Partial<BundleLimits>
+  /** Identity id → name, seeded and filled across calls (TAXII pages split a bundle). */
+  readonly identities?: Map<string, string>
   /** Labels inserted per batch inside the single transaction. */
   readonly batch?: number
 }
@@ -149,7 +151,7 @@ export async function importStixObjects(
   await ensureIntelSchema(store)
   await ensureShareSchema(store)
   // pass 1: validate, collect what indicators refer to
-  const identities = new Map<string, string>()
+  const identities = o.identities ?? new Map<string, string>()
   const sets = new Map<string, string>()
   const indicates = new Map<string, string>()
   const declaredExts = new Set<string>()

@@ -1,0 +1,364 @@
+/**
+ * TAXII 2.1 on `hound serve` (a RouteModule): discovery `/taxii2/`, API root `/taxii2/api/`, collections per
+ * audience (TLP level) plus an inbox, objects (GET with `added_after`, `limit`/`next`, `match[id|type|version|
+ * spec_version]`; POST envelopes → 202 status), manifest, object, object versions, status; media type
+ * `application/taxii+json;version=2.1`, `X-TAXII-Date-Added-First/Last`, errors as TAXII error resources.
+ *
+ * Authentication: HTTP Basic with user = the institution's key name and password = its API key (the TAXII
+ * baseline), or the `X-API-Key` / `Authorization: Bearer` key. Missing or bad credentials → 401; a key without
+ * read (write) right, or below a collection's TLP → 403. TLP:RED never leaves; each object is filtered by the
+ * key's `maxTlp` on the way out as well.
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import { type Tlp, tlpLevels } from '../core/model.js'
+import type { ApiKeyRecord } from '../server/apiKeys.js'
+import type { App, RouteModule, ServerContext, ServerEnv } from '../server/context.js'
+import type { HoundStore } from '../store/HoundStore.js'
+import { ensureShareSchema } from '../store/shareSchema.js'
+import { importStixObjects } from './importStix.js'
+import { type StixObject, tlpAllowed } from './markings.js'
+import { COLLECTIONS, micros, type TaxiiCollections, type TaxiiEntry } from './TaxiiCollections.js'
+import { validateStixObject } from './validateStix.js'
+
+export const TAXII_MEDIA = 'application/taxii+json;version=2.1'
+export const STIX_MEDIA = 'application/stix+json;version=2.1'
+const API = '/taxii2/api'
+const MAX_PAGE = 10_000
+
+export type TaxiiOptions = {
+  readonly collections: TaxiiCollections
+  readonly title?: string
+  /** Opens the store for a write (POSTed objects are stored and imported as labels); null: memory only. */
+  readonly withStore?: (<T>(fn: (s: HoundStore) => Promise<T>) => Promise<T>) | null
+  /** Called after posted objects were imported (the server reloads its screener). */
+  readonly onImported?: () => Promise<void> | void
+}
+
+function taxiiError(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422,
+  title: string,
+  description?: string,
+) {
+  return c.body(
+    JSON.stringify({ title, ...(description ? { description } : {}), http_status: String(status) }),
+    status,
+    {
+      'content-type': TAXII_MEDIA,
+    },
+  )
+}
+
+const json = (c: Context, v: unknown, status: 200 | 202 = 200, headers: Record<string, string> = {}) =>
+  c.body(JSON.stringify(v), status, { 'content-type': TAXII_MEDIA, ...headers })
+
+/** The key of a request: Basic user:key (user must be the key's name), X-API-Key, or Bearer. */
+export function taxiiKey(ctx: ServerContext, h: (n: string) => string | undefined): ApiKeyRecord | null | 'missing' {
+  const x = h('x-api-key')
+  const auth = h('authorization')
+  if (x) return ctx.keys.verify(x.trim())
+  if (!auth) return 'missing'
+  const [scheme, value] = auth.split(' ', 2)
+  if (!value) return null
+  if (scheme?.toLowerCase() === 'bearer') return ctx.keys.verify(value.trim())
+  if (scheme?.toLowerCase() !== 'basic') return null
+  const dec = Buffer.from(value.trim(), 'base64').toString('utf8')
+  const i = dec.indexOf(':')
+  if (i < 0) return null
+  const rec = ctx.keys.verify(dec.slice(i + 1))
+  return rec && rec.name.toLowerCase() === dec.slice(0, i).toLowerCase() ? rec : null
+}
+
+function auth(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    const accept = c.req.header('accept')
+    if (accept && !/application\/taxii\+json|\*\/\*/.test(accept))
+      return taxiiError(c, 406, 'Not Acceptable', `use Accept: ${TAXII_MEDIA}`)
+    if (/version=(?!2\.1)/.test(accept ?? '')) return taxiiError(c, 406, 'Not Acceptable', 'only TAXII 2.1 is served')
+    const k = taxiiKey(ctx, (n) => c.req.header(n))
+    if (k === 'missing' || k === null) {
+      c.header('WWW-Authenticate', 'Basic realm="hound-taxii", charset="UTF-8"')
+      return taxiiError(
+        c,
+        401,
+        'Unauthorized',
+        k === 'missing' ? 'credentials required (Basic institution:key)' : 'bad credentials',
+      )
+    }
+    const wait = ctx.limiter.take(`key:${k.keyId}`, k.ratePerSec, k.burst)
+    if (wait > 0) {
+      c.header('Retry-After', String(Math.ceil(wait)))
+      return c.body(JSON.stringify({ title: 'Too Many Requests', http_status: '429' }), 429, {
+        'content-type': TAXII_MEDIA,
+      })
+    }
+    c.set('apiKey', k)
+    return next()
+  }
+}
+
+const canRead = (k: ApiKeyRecord, tlp: Tlp | null) => k.canRead && tlp !== null && tlpAllowed(tlp, k.maxTlp)
+const canWrite = (k: ApiKeyRecord, writable: boolean) => k.canWrite && writable
+
+function collectionResource(col: (typeof COLLECTIONS)[number], k: ApiKeyRecord) {
+  return {
+    id: col.id,
+    title: col.title,
+    alias: col.alias,
+    can_read: canRead(k, col.tlp),
+    can_write: canWrite(k, col.writable),
+    media_types: [STIX_MEDIA],
+  }
+}
+
+type Page = { items: TaxiiEntry[]; more: boolean; next?: string }
+
+/** Filter and page a collection's entries (match filters, added_after, limit/next), keeping the key's TLP. */
+function query(c: Context, all: readonly TaxiiEntry[], maxTlp: Tlp, fixedId?: string): Page | string {
+  const q = (n: string) => c.req.query(n)
+  let list = all.filter((e) => tlpAllowed(e.tlp, maxTlp))
+  if (fixedId) list = list.filter((e) => e.id === fixedId)
+  const ids = q('match[id]')?.split(',')
+  if (ids) list = list.filter((e) => ids.includes(e.id))
+  const types = q('match[type]')?.split(',')
+  if (types) list = list.filter((e) => types.includes(e.type))
+  const sv = q('match[spec_version]')?.split(',')
+  if (sv) list = list.filter((e) => sv.includes(e.specVersion))
+  const aa = q('added_after')
+  if (aa !== undefined) {
+    const t = micros(aa)
+    if (Number.isNaN(t)) return 'added_after is not a timestamp'
+    list = list.filter((e) => micros(e.dateAdded) > t)
+  }
+  const version = q('match[version]') ?? 'last'
+  const vs = version.split(',')
+  if (!vs.includes('all')) {
+    const byId = new Map<string, TaxiiEntry[]>()
+    for (const e of list) byId.set(e.id, [...(byId.get(e.id) ?? []), e])
+    const keep = new Set<TaxiiEntry>()
+    for (const es of byId.values()) {
+      const sorted = [...es].sort((a, b) => micros(a.version) - micros(b.version))
+      for (const v of vs) {
+        if (v === 'last') keep.add(sorted[sorted.length - 1]!)
+        else if (v === 'first') keep.add(sorted[0]!)
+        else for (const e of sorted) if (micros(e.version) === micros(v)) keep.add(e)
+      }
+    }
+    list = list.filter((e) => keep.has(e))
+  }
+  let start = 0
+  const next = q('next')
+  if (next !== undefined) {
+    const dec = Buffer.from(next, 'base64url').toString('utf8')
+    const [da, id] = dec.split('|')
+    if (!da || !id) return 'bad next token'
+    const t = micros(da)
+    start = list.findIndex((e) => micros(e.dateAdded) > t || (micros(e.dateAdded) === t && e.id > id))
+    if (start < 0) start = list.length
+  }
+  const lim = q('limit') === undefined ? MAX_PAGE : Number(q('limit'))
+  if (!Number.isInteger(lim) || lim < 1) return 'limit must be a positive integer'
+  const items = list.slice(start, start + Math.min(lim, MAX_PAGE))
+  const more = start + items.length < list.length
+  const last = items[items.length - 1]
+  return {
+    items,
+    more,
+    ...(more && last ? { next: Buffer.from(`${last.dateAdded}|${last.id}`).toString('base64url') } : {}),
+  }
+}
+
+function pageHeaders(p: Page): Record<string, string> {
+  const f = p.items[0]
+  const l = p.items[p.items.length - 1]
+  return f && l ? { 'X-TAXII-Date-Added-First': f.dateAdded, 'X-TAXII-Date-Added-Last': l.dateAdded } : {}
+}
+
+/** The TAXII route module. */
+export function taxiiRoutes(o: TaxiiOptions): RouteModule {
+  const statuses = new Map<string, Record<string, unknown>>()
+  return {
+    name: 'taxii',
+    openapi: {
+      '/taxii2/': { get: { summary: 'TAXII 2.1 discovery (docs/API.md#taxii-21)' } },
+      '/taxii2/api/collections/{id}/objects/': {
+        get: { summary: 'TAXII objects' },
+        post: { summary: 'TAXII add objects' },
+      },
+    },
+    register(app: App, ctx: ServerContext) {
+      const a = auth(ctx)
+      const col = (c: Context) => COLLECTIONS.find((x) => x.id === c.req.param('cid') || x.alias === c.req.param('cid'))
+      app.get('/taxii2/', a, (c) => {
+        const base = new URL(c.req.url)
+        return json(c, {
+          title: o.title ?? 'Ledgerhound TAXII 2.1',
+          description: 'Laundering-address intelligence (STIX 2.1, cryptocurrency-wallet SCO)',
+          default: `${base.origin}${API}/`,
+          api_roots: [`${base.origin}${API}/`],
+        })
+      })
+      app.get(`${API}/`, a, (c) =>
+        json(c, {
+          title: o.title ?? 'Ledgerhound',
+          versions: [TAXII_MEDIA],
+          max_content_length: ctx.limits.maxBodyBytes,
+        }),
+      )
+      app.get(`${API}/status/:sid/`, a, (c) => {
+        const s = statuses.get(c.req.param('sid'))
+        return s ? json(c, s) : taxiiError(c, 404, 'Not Found', 'no such status')
+      })
+      app.get(`${API}/collections/`, a, (c) => {
+        const k = c.get('apiKey')!
+        return json(c, {
+          collections: COLLECTIONS.filter((x) => canRead(k, x.tlp) || canWrite(k, x.writable)).map((x) =>
+            collectionResource(x, k),
+          ),
+        })
+      })
+      const readable = (c: Context) => {
+        const x = col(c)
+        const k = c.get('apiKey') as ApiKeyRecord
+        if (!x) return { err: taxiiError(c, 404, 'Not Found', 'no such collection') }
+        if (!canRead(k, x.tlp) && !(x.writable && k.canWrite && k.canRead && x.tlp === null && false))
+          return { err: taxiiError(c, 403, 'Forbidden', 'this key may not read this collection') }
+        return { x, k }
+      }
+      app.get(`${API}/collections/:cid/`, a, (c) => {
+        const x = col(c)
+        const k = c.get('apiKey')!
+        if (!x) return taxiiError(c, 404, 'Not Found', 'no such collection')
+        if (!canRead(k, x.tlp) && !canWrite(k, x.writable))
+          return taxiiError(c, 403, 'Forbidden', 'no access to this collection')
+        return json(c, collectionResource(x, k))
+      })
+      app.get(`${API}/collections/:cid/objects/`, a, (c) => {
+        const r = readable(c)
+        if (r.err) return r.err
+        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp)
+        if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
+        return json(
+          c,
+          { more: p.more, ...(p.next ? { next: p.next } : {}), objects: p.items.map((e) => JSON.parse(e.json)) },
+          200,
+          pageHeaders(p),
+        )
+      })
+      app.get(`${API}/collections/:cid/manifest/`, a, (c) => {
+        const r = readable(c)
+        if (r.err) return r.err
+        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp)
+        if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
+        return json(
+          c,
+          {
+            more: p.more,
+            ...(p.next ? { next: p.next } : {}),
+            objects: p.items.map((e) => ({
+              id: e.id,
+              date_added: e.dateAdded,
+              version: e.version,
+              media_type: STIX_MEDIA,
+            })),
+          },
+          200,
+          pageHeaders(p),
+        )
+      })
+      app.get(`${API}/collections/:cid/objects/:oid/`, a, (c) => {
+        const r = readable(c)
+        if (r.err) return r.err
+        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp, c.req.param('oid'))
+        if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
+        if (p.items.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
+        return json(c, { more: p.more, objects: p.items.map((e) => JSON.parse(e.json)) }, 200, pageHeaders(p))
+      })
+      app.get(`${API}/collections/:cid/objects/:oid/versions/`, a, (c) => {
+        const r = readable(c)
+        if (r.err) return r.err
+        const list = o.collections
+          .list(r.x.id)
+          .filter((e) => e.id === c.req.param('oid') && tlpAllowed(e.tlp, r.k.maxTlp))
+        if (list.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
+        return json(c, { more: false, versions: list.map((e) => e.version) }, 200, {
+          'X-TAXII-Date-Added-First': list[0]!.dateAdded,
+          'X-TAXII-Date-Added-Last': list[list.length - 1]!.dateAdded,
+        })
+      })
+      app.post(`${API}/collections/:cid/objects/`, a, async (c) => {
+        const x = col(c)
+        const k = c.get('apiKey')!
+        if (!x) return taxiiError(c, 404, 'Not Found', 'no such collection')
+        if (!canWrite(k, x.writable))
+          return taxiiError(c, 403, 'Forbidden', 'this key may not write to this collection')
+        if (!/^application\/taxii\+json/.test(c.req.header('content-type') ?? ''))
+          return taxiiError(c, 415, 'Unsupported Media Type', `use Content-Type: ${TAXII_MEDIA}`)
+        let body: unknown
+        try {
+          body = await c.req.json()
+        } catch {
+          return taxiiError(c, 400, 'Bad Request', 'body is not JSON')
+        }
+        const env = body as { type?: unknown; objects?: unknown }
+        if (!env || typeof env !== 'object' || env.type === 'bundle' || !Array.isArray(env.objects))
+          return taxiiError(
+            c,
+            422,
+            'Unprocessable Entity',
+            'the body must be a TAXII envelope {"objects": [...]} (not a bundle)',
+          )
+        const requestTs = new Date().toISOString().replace('Z', '000Z')
+        const successes: { id: string; version: string }[] = []
+        const failures: { id: string; version?: string; message: string }[] = []
+        const accepted: StixObject[] = []
+        for (const ob of env.objects as unknown[]) {
+          const p = validateStixObject(ob)
+          const so = ob as StixObject
+          if (p.length) failures.push({ id: typeof so?.id === 'string' ? so.id : '', message: p.join('; ') })
+          else accepted.push(so)
+        }
+        for (const so of accepted) {
+          const e = o.collections.add(x.id, so)
+          if (e) successes.push({ id: so.id, version: e.version })
+          else failures.push({ id: so.id, message: 'TLP:RED objects are not accepted' })
+        }
+        const ok = accepted.filter((so) => successes.some((s) => s.id === so.id))
+        if (o.withStore && ok.length) {
+          await o.withStore(async (s) => {
+            await ensureShareSchema(s)
+            for (const so of ok)
+              await s.run('INSERT INTO share_taxii_objects VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+                x.id,
+                so.id,
+                so.type,
+                String(so.modified ?? so.created ?? ''),
+                String(so.spec_version ?? '2.1'),
+                requestTs,
+                'clear',
+                JSON.stringify(so),
+              ])
+            await importStixObjects(s, () => ok, `taxii:${k.name}`, { defaultInstitution: k.name })
+          })
+          await o.onImported?.()
+        }
+        const status = {
+          id: randomUUID(),
+          status: 'complete',
+          request_timestamp: requestTs,
+          total_count: successes.length + failures.length,
+          success_count: successes.length,
+          failure_count: failures.length,
+          pending_count: 0,
+          successes,
+          failures,
+        }
+        statuses.set(status.id, status)
+        return json(c, status, 202)
+      })
+      void tlpLevels
+    },
+  }
+}
