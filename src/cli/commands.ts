@@ -28,6 +28,7 @@ export async function loadCommands(): Promise<Register[]> {
     () => import('./rescreen.js'),
     () => import('./screen.js'),
     () => import('./serve.js'),
+    () => import('./share.js'),
     () => import('./sim.js'),
     () => import('./stats.js'),
     () => import('./trace.js'),

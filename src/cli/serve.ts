@@ -9,8 +9,9 @@ import { tlpLevels } from '../core/model.js'
 import { openScreener } from '../risk/openScreener.js'
 import { ScreeningRecorder } from '../risk/ScreeningRecorder.js'
 import { ApiKeyRegistry } from '../server/apiKeys.js'
-import { createApp } from '../server/createApp.js'
+import { createApp, defaultRouteModules } from '../server/createApp.js'
 import { startServer } from '../server/startServer.js'
+import { serveTaxiiModule } from '../share/serveTaxii.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath } from './context.js'
 import { intOption } from './ingest.js'
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option('--decay <lambda>', 'hop decay λ (default 0.5)')
     .option('--no-graph', 'labels only: do not load chain data for exposure')
     .option('--no-record', 'do not record screenings for hound rescreen')
+    .option('--institution <name>', 'TAXII: the institution publishing (default $HOUND_INSTITUTION)')
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as ExposureCliOptions & {
         db?: string
@@ -36,6 +38,7 @@ export function register(program: Command): void {
         maxTlp?: string
         graph?: boolean
         record?: boolean
+        institution?: string
       }
       if (o.maxTlp !== undefined && !(tlpLevels as readonly string[]).includes(o.maxTlp)) {
         throw new UsageError(`--max-tlp expects one of ${tlpLevels.join(', ')}`)
@@ -63,6 +66,13 @@ export function register(program: Command): void {
       const { app, ctx } = createApp({
         screener: state.screener,
         keys: state.keys,
+        // TAXII 2.1 (src/share, docs/sharing.md)
+        modules: [
+          ...defaultRouteModules,
+          await serveTaxiiModule(path, {
+            institution: o.institution ?? process.env.HOUND_INSTITUTION ?? 'Ledgerhound instance',
+          }),
+        ],
         ...(recorder ? { onScreened: (r, k) => recorder.record(r, k) } : {}),
       })
       const server = await startServer(app, { port, host: o.host ?? '127.0.0.1' })

@@ -1,0 +1,49 @@
+/**
+ * The TAXII module as `hound serve` mounts it. The server does not hold the store (other hound processes write
+ * meanwhile), so: collections are loaded from the store at start and again on SIGHUP; a POST opens the store for
+ * the write (serialised), stores the objects and imports them as labels, then sends the server SIGHUP so its
+ * screening state reloads — pulled or pushed intelligence reaches screening at once.
+ * @module
+ */
+import type { RouteModule } from '../server/context.js'
+import { HoundStore } from '../store/HoundStore.js'
+import { TaxiiCollections } from './TaxiiCollections.js'
+import { taxiiRoutes } from './taxiiRoutes.js'
+
+export async function serveTaxiiModule(path: string, o: { institution: string }): Promise<RouteModule> {
+  const collections = new TaxiiCollections()
+  const load = async () => {
+    const s = await HoundStore.open(path)
+    try {
+      await collections.load(s, o.institution)
+    } finally {
+      s.close()
+    }
+  }
+  await load()
+  process.on('SIGHUP', () => {
+    load().catch((e) =>
+      process.stderr.write(`hound serve: TAXII reload failed: ${e instanceof Error ? e.message : String(e)}\n`),
+    )
+  })
+  let chain: Promise<unknown> = Promise.resolve()
+  return taxiiRoutes({
+    collections,
+    title: o.institution,
+    withStore: <T>(fn: (s: HoundStore) => Promise<T>) => {
+      const run = chain.then(async () => {
+        const s = await HoundStore.open(path)
+        try {
+          return await fn(s)
+        } finally {
+          s.close()
+        }
+      })
+      chain = run.catch(() => undefined)
+      return run
+    },
+    onImported: () => {
+      process.kill(process.pid, 'SIGHUP')
+    },
+  })
+}
