@@ -3,7 +3,7 @@
  * bundles, a MISP feed, or over TAXII 2.1 (docs/sharing.md, docs/commands/share.md).
  * @module
  */
-import { createWriteStream } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { UsageError } from '../core/errors.js'
@@ -11,7 +11,7 @@ import { type Tlp, tlpLevels } from '../core/model.js'
 import { exportMispFeed } from '../share/exportMispFeed.js'
 import { type ExportStats, stixBundleLines } from '../share/exportStix.js'
 import { importStixFile } from '../share/importStix.js'
-import { pullFromPeer, pushToPeer } from '../share/sharePeer.js'
+import { matchWithPeer, pullFromPeer, pushToPeer } from '../share/sharePeer.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath, printJson } from './context.js'
 import { intOption } from './ingest.js'
@@ -175,5 +175,27 @@ export function register(program: Command): void {
       } finally {
         store.close()
       }
+    })
+  share
+    .command('match')
+    .description(
+      'Private set intersection: which of my addresses are in the peer’s stolen-funds set (lists stay private)',
+    )
+    .requiredOption('--peer <url>', "the peer's TAXII discovery URL")
+    .requiredOption('--user <name>', 'our institution name at the peer (the key name)')
+    .requiredOption('--key <key>', 'the API key the peer issued us')
+    .requiredOption('--addresses <file>', 'file with one address per line (e.g. our deposit addresses)')
+    .option('--json', 'print JSON')
+    .action(async (_o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as Common & { peer: string; user: string; key: string; addresses: string }
+      const addresses = readFileSync(o.addresses, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
+      const r = await matchWithPeer({ peer: o.peer, user: o.user, key: o.key, addresses })
+      if (o.json) return printJson(r)
+      process.stdout.write(
+        `${r.matches.length} of ${r.queried} addresses are in the peer's set (${r.peerSetSize} addresses)\n${r.matches.map((m) => `${m}\n`).join('')}`,
+      )
     })
 }

@@ -2,11 +2,13 @@
  * The TAXII module as `hound serve` mounts it. The server does not hold the store (other hound processes write
  * meanwhile), so: collections are loaded from the store at start and again on SIGHUP; a POST opens the store for
  * the write (serialised), stores the objects and imports them as labels, then sends the server SIGHUP so its
- * screening state reloads — pulled or pushed intelligence reaches screening at once.
+ * screening state reloads — pulled or pushed intelligence reaches screening at once. Also mounts the private
+ * matching endpoint (psiRoutes).
  * @module
  */
 import type { RouteModule } from '../server/context.js'
 import { HoundStore } from '../store/HoundStore.js'
+import { psiRoutes } from './psiRoutes.js'
 import { TaxiiCollections } from './TaxiiCollections.js'
 import { taxiiRoutes } from './taxiiRoutes.js'
 
@@ -27,7 +29,7 @@ export async function serveTaxiiModule(path: string, o: { institution: string })
     )
   })
   let chain: Promise<unknown> = Promise.resolve()
-  return taxiiRoutes({
+  const taxii = taxiiRoutes({
     collections,
     title: o.institution,
     withStore: <T>(fn: (s: HoundStore) => Promise<T>) => {
@@ -46,4 +48,13 @@ export async function serveTaxiiModule(path: string, o: { institution: string })
       process.kill(process.pid, 'SIGHUP')
     },
   })
+  const psi = psiRoutes()
+  return {
+    name: 'taxii',
+    ...(taxii.openapi ? { openapi: taxii.openapi } : {}),
+    register(app, ctx) {
+      taxii.register(app, ctx)
+      psi.register(app, ctx)
+    },
+  }
 }

@@ -131,3 +131,40 @@ export async function pushToPeer(
   await send()
   return out
 }
+
+/**
+ * `hound share match`: which of `addresses` are in the peer's stolen-funds set, by private set intersection
+ * (src/share/psi.ts): the peer sees only blinded points, we see only keyed tags of its set.
+ */
+export async function matchWithPeer(
+  o: Omit<PeerOptions, 'collection' | 'limit'> & { addresses: readonly string[] },
+): Promise<{ matches: string[]; queried: number; peerSetSize: number }> {
+  const { PsiClient } = await import('./psi.js')
+  const c = new TaxiiClient(o.peer, o.user, o.key, o.fetchImpl)
+  const [root] = await c.apiRoots()
+  if (!root) throw new NotFoundError(`peer ${o.peer} lists no API root`)
+  const psi = new PsiClient(o.addresses)
+  const blinded = psi.blind()
+  const evaluated: string[] = []
+  let session: string | null = null
+  let setSize = 0
+  for (let i = 0; i < blinded.length || session === null; i += 2000) {
+    const { body } = await c.request(`${root}psi/`, {
+      method: 'POST',
+      body: { blinded: blinded.slice(i, i + 2000), ...(session ? { session } : {}) },
+    })
+    const b = body as { session: string; evaluated: string[]; setSize: number }
+    session = b.session
+    setSize = b.setSize
+    evaluated.push(...b.evaluated)
+    if (blinded.length === 0) break
+  }
+  const tags = new Set<string>()
+  for (let offset: number | undefined = 0; offset !== undefined; ) {
+    const { body } = await c.request(`${root}psi/${session}/tags/?offset=${offset}`)
+    const b = body as { tags: string[]; next?: number }
+    for (const t of b.tags) tags.add(t)
+    offset = b.next
+  }
+  return { matches: psi.intersect(evaluated, tags), queried: o.addresses.length, peerSetSize: setSize }
+}

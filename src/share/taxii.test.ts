@@ -9,7 +9,8 @@ import { ApiKeyRegistry, createApiKey } from '../server/apiKeys.js'
 import { createApp, defaultRouteModules } from '../server/createApp.js'
 import { type RunningServer, startServer } from '../server/startServer.js'
 import { HoundStore } from '../store/HoundStore.js'
-import { pullFromPeer, pushToPeer } from './sharePeer.js'
+import { psiRoutes } from './psiRoutes.js'
+import { matchWithPeer, pullFromPeer, pushToPeer } from './sharePeer.js'
 import { TaxiiClient } from './TaxiiClient.js'
 import { COLLECTIONS, TaxiiCollections } from './TaxiiCollections.js'
 import { TAXII_MEDIA, taxiiRoutes } from './taxiiRoutes.js'
@@ -40,6 +41,7 @@ async function instance(
     store,
     modules: [
       ...defaultRouteModules,
+      psiRoutes(),
       taxiiRoutes({
         collections: taxii,
         title: name,
@@ -237,5 +239,24 @@ describe('TAXII 2.1: two instances on loopback', () => {
     expect(r.succeeded).toBe(r.posted)
     const onA = await queryLabels(A.store, { address: DEPOSIT })
     expect(onA.map((l) => [l.source, l.category])).toEqual([['share:Institution B', 'scam']])
+  })
+
+  it('private matching: B learns which of its deposit addresses are in A’s stolen set (not RED ones), nothing else', async () => {
+    const r = await matchWithPeer({
+      peer: `${A.server.url}/taxii2/`,
+      user: 'Institution B',
+      key: A.keys['Institution B']!,
+      addresses: [DEPOSIT, HOP1, SECRET, '1AjZPMsnmpdK2Rv9KQNfMurTXinscVro9V'],
+    })
+    expect(r.matches).toEqual([HOP1])
+    expect(r.peerSetSize).toBe(2)
+    await expect(
+      matchWithPeer({
+        peer: `${A.server.url}/taxii2/`,
+        user: 'No rights',
+        key: A.keys['No rights']!,
+        addresses: [HOP1],
+      }),
+    ).rejects.toMatchObject({ code: 'HOUND_ERR_SOURCE', details: { status: 403 } })
   })
 })
