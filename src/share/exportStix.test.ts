@@ -57,6 +57,9 @@ describe('STIX export', () => {
       const laz = lazarusLabels()
       expect(laz.length).toBeGreaterThanOrEqual(8)
       await insertLabels(a, [...laz, ...LOCAL])
+      await a.run(
+        "INSERT INTO intel_screenings VALUES ('bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6', 'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6', 'h', 'high', '{}', '1', 'k', '2026-11-20T10:00:00.000Z'), ('bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6', 'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6', 'h', 'high', '{}', '1', 'k', '2026-11-21T10:00:00.000Z')",
+      )
       const file = join(dir, 'a.json')
       const stats = await exportTo(a, file, { institution: 'Institution A', maxTlp: 'amber' })
       const bundle = JSON.parse(readFileSync(file, 'utf8'))
@@ -95,6 +98,10 @@ describe('STIX export', () => {
       expect(ind.pattern).toBe("[cryptocurrency-wallet:value = 'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6']")
       expect(ind.confidence).toBe(80)
       expect(ind.object_marking_refs).toEqual([tlp2Marking('amber').id])
+      // a deposit seen: the two screenings of that address are one sighting of its indicator
+      const sight = objs.filter((o) => o.type === 'sighting')
+      expect(sight).toHaveLength(1)
+      expect(sight[0]).toMatchObject({ sighting_of_ref: ind.id, count: 2, first_seen: '2026-11-20T10:00:00.000Z' })
 
       // import into B: every exported label comes back with every field; provenance kept
       const r = await importStixFile(b, file)

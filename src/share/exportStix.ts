@@ -41,6 +41,8 @@ export type ExportOptions = {
   readonly incidentId?: number
   /** Only labels of this source. */
   readonly source?: string
+  /** Sightings from this instance's screenings of exported addresses. Default true. */
+  readonly sightings?: boolean
   /** Also export intelligence received from peers (source `share:…`). Default false. */
   readonly includeReceived?: boolean
 }
@@ -199,6 +201,14 @@ export async function* stixObjects(
     params.push(o.source)
   }
   if (!o.includeReceived) where.push("source NOT LIKE 'share:%'")
+  // sightings: screenings of an exported address ("a deposit seen") by this institution
+  const seen = new Map<string, { count: number; first: string; last: string }>()
+  if (o.sightings !== false) {
+    const rows = await store.all<{ canonical: string; n: bigint | number; first: string; last: string }>(
+      'SELECT canonical, count(*) AS n, min(screened_at) AS first, max(screened_at) AS last FROM intel_screenings GROUP BY canonical',
+    )
+    for (const r of rows) seen.set(r.canonical, { count: Number(r.n), first: r.first, last: r.last })
+  }
   let group: Row[] = []
   const flush = function* (): Generator<StixObject> {
     if (group.length === 0) return
@@ -280,6 +290,27 @@ export async function* stixObjects(
         yield* emitSet(set)
         st.objects++
         yield rel('indicates', iid, set.id, created, me.id, mark)
+      }
+      const sg = seen.get(String(r.canonical))
+      if (sg) {
+        st.objects++
+        const first = stixTs(sg.first, now)
+        const last = stixTs(sg.last, now)
+        yield {
+          type: 'sighting',
+          spec_version: '2.1',
+          id: localId('sighting', `${iid}\u001f${o.institution}`),
+          created: first,
+          modified: last,
+          created_by_ref: me.id,
+          sighting_of_ref: iid,
+          where_sighted_refs: [me.id],
+          count: sg.count,
+          first_seen: first,
+          last_seen: last,
+          description: 'screened at this institution (e.g. a deposit address checked before crediting)',
+          object_marking_refs: mark,
+        }
       }
       const inc = r.incident_id === null ? undefined : incidentIds.get(Number(r.incident_id))
       if (inc) {

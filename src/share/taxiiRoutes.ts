@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
-import { type Tlp, tlpLevels } from '../core/model.js'
+import type { Tlp } from '../core/model.js'
 import type { ApiKeyRecord } from '../server/apiKeys.js'
 import type { App, RouteModule, ServerContext, ServerEnv } from '../server/context.js'
 import type { HoundStore } from '../store/HoundStore.js'
@@ -223,8 +223,7 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
         const x = col(c)
         const k = c.get('apiKey') as ApiKeyRecord
         if (!x) return { err: taxiiError(c, 404, 'Not Found', 'no such collection') }
-        if (!canRead(k, x.tlp) && !(x.writable && k.canWrite && k.canRead && x.tlp === null && false))
-          return { err: taxiiError(c, 403, 'Forbidden', 'this key may not read this collection') }
+        if (!canRead(k, x.tlp)) return { err: taxiiError(c, 403, 'Forbidden', 'this key may not read this collection') }
         return { x, k }
       }
       app.get(`${API}/collections/:cid/`, a, (c) => {
@@ -358,7 +357,6 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
         statuses.set(status.id, status)
         return json(c, status, 202)
       })
-      void tlpLevels
     },
   }
 }
