@@ -64,7 +64,11 @@ for (const txs of sizes) {
       }
     }
     const sec = (performance.now() - t0) / 1000
-    rows.push({ what: '  peer: bitcoinjs-lib decode+encode+txid of that chain', seconds: sec.toFixed(1), txPerSec: Math.round(n / sec) })
+    rows.push({
+      what: '  peer: bitcoinjs-lib decode+encode+txid of that chain',
+      seconds: sec.toFixed(1),
+      txPerSec: Math.round(n / sec),
+    })
   }
   rmSync(dir, { recursive: true, force: true })
 }
