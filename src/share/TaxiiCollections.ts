@@ -70,6 +70,23 @@ export class TaxiiCollections {
   private readonly entries = new Map<string, TaxiiEntry[]>()
   private readonly known = new Map<string, string>()
   private lastMicros = 0
+  private readonly ids = new Map<string, Set<string>>()
+  /** Collections holding more than one version of some object (paging then groups versions). */
+  private readonly multi = new Set<string>()
+
+  private idsOf(collectionId: string): Set<string> {
+    let s = this.ids.get(collectionId)
+    if (!s) {
+      s = new Set()
+      this.ids.set(collectionId, s)
+    }
+    return s
+  }
+
+  /** Whether some object of the collection has several versions. */
+  hasVersions(collectionId: string): boolean {
+    return this.multi.has(collectionId)
+  }
 
   constructor() {
     for (const c of COLLECTIONS) this.entries.set(c.id, [])
@@ -82,13 +99,16 @@ export class TaxiiCollections {
   }
 
   /** Add an object to a collection (idempotent per id+version). Returns its entry, or null for TLP:RED. */
-  add(collectionId: string, o: StixObject): TaxiiEntry | null {
+  add(collectionId: string, o: StixObject, json?: string): TaxiiEntry | null {
     const tlp = tlpOfRefs(o.object_marking_refs, 'clear')
     if (tlp === 'red') return null
     const version = String(o.modified ?? o.created ?? '')
     const k = `${collectionId}\u001f${o.id}\u001f${version}`
     const list = this.entries.get(collectionId)!
     if (this.known.has(k)) return list.find((e) => e.id === o.id && e.version === (version || e.dateAdded)) ?? null
+    const ids = this.idsOf(collectionId)
+    if (ids.has(o.id)) this.multi.add(collectionId)
+    else ids.add(o.id)
     const dateAdded = this.nextDateAdded()
     const e: TaxiiEntry = {
       id: o.id,
@@ -97,7 +117,7 @@ export class TaxiiCollections {
       specVersion: String(o.spec_version ?? '2.1'),
       dateAdded,
       tlp,
-      json: JSON.stringify(o),
+      json: json ?? JSON.stringify(o),
     }
     this.known.set(k, dateAdded)
     list.push(e)
@@ -107,7 +127,9 @@ export class TaxiiCollections {
   /** Publish an object to every audience collection cleared for its TLP. */
   publish(o: StixObject): void {
     const tlp = tlpOfRefs(o.object_marking_refs, 'clear')
-    for (const c of COLLECTIONS) if (c.tlp && tlpLevels.indexOf(tlp) <= tlpLevels.indexOf(c.tlp)) this.add(c.id, o)
+    const json = JSON.stringify(o)
+    for (const c of COLLECTIONS)
+      if (c.tlp && tlpLevels.indexOf(tlp) <= tlpLevels.indexOf(c.tlp)) this.add(c.id, o, json)
   }
 
   list(collectionId: string): readonly TaxiiEntry[] {

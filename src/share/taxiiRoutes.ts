@@ -115,53 +115,87 @@ function collectionResource(col: (typeof COLLECTIONS)[number], k: ApiKeyRecord) 
 
 type Page = { items: TaxiiEntry[]; more: boolean; next?: string }
 
-/** Filter and page a collection's entries (match filters, added_after, limit/next), keeping the key's TLP. */
-function query(c: Context, all: readonly TaxiiEntry[], maxTlp: Tlp, fixedId?: string): Page | string {
+/** First index whose date_added is after `t` (entries are sorted by date_added, unique). */
+function after(all: readonly TaxiiEntry[], t: number): number {
+  let lo = 0
+  let hi = all.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (micros(all[mid]!.dateAdded) > t) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
+/**
+ * Filter and page a collection's entries (match filters, added_after, limit/next), keeping the key's TLP. With one
+ * version per object (the usual case) a page costs O(page): binary search to the start, then scan.
+ */
+function query(
+  c: Context,
+  all: readonly TaxiiEntry[],
+  maxTlp: Tlp,
+  multiVersion: boolean,
+  fixedId?: string,
+): Page | string {
   const q = (n: string) => c.req.query(n)
-  let list = all.filter((e) => tlpAllowed(e.tlp, maxTlp))
-  if (fixedId) list = list.filter((e) => e.id === fixedId)
   const ids = q('match[id]')?.split(',')
-  if (ids) list = list.filter((e) => ids.includes(e.id))
   const types = q('match[type]')?.split(',')
-  if (types) list = list.filter((e) => types.includes(e.type))
   const sv = q('match[spec_version]')?.split(',')
-  if (sv) list = list.filter((e) => sv.includes(e.specVersion))
+  const vs = (q('match[version]') ?? 'last').split(',')
+  const lim = q('limit') === undefined ? MAX_PAGE : Number(q('limit'))
+  if (!Number.isInteger(lim) || lim < 1) return 'limit must be a positive integer'
+  let start = 0
   const aa = q('added_after')
   if (aa !== undefined) {
     const t = micros(aa)
     if (Number.isNaN(t)) return 'added_after is not a timestamp'
-    list = list.filter((e) => micros(e.dateAdded) > t)
+    start = after(all, t)
   }
-  const version = q('match[version]') ?? 'last'
-  const vs = version.split(',')
-  if (!vs.includes('all')) {
-    const byId = new Map<string, TaxiiEntry[]>()
-    for (const e of list) byId.set(e.id, [...(byId.get(e.id) ?? []), e])
-    const keep = new Set<TaxiiEntry>()
-    for (const es of byId.values()) {
-      const sorted = [...es].sort((a, b) => micros(a.version) - micros(b.version))
-      for (const v of vs) {
-        if (v === 'last') keep.add(sorted[sorted.length - 1]!)
-        else if (v === 'first') keep.add(sorted[0]!)
-        else for (const e of sorted) if (micros(e.version) === micros(v)) keep.add(e)
-      }
-    }
-    list = list.filter((e) => keep.has(e))
-  }
-  let start = 0
   const next = q('next')
   if (next !== undefined) {
-    const dec = Buffer.from(next, 'base64url').toString('utf8')
-    const [da, id] = dec.split('|')
-    if (!da || !id) return 'bad next token'
-    const t = micros(da)
-    start = list.findIndex((e) => micros(e.dateAdded) > t || (micros(e.dateAdded) === t && e.id > id))
-    if (start < 0) start = list.length
+    const [da, id] = Buffer.from(next, 'base64url').toString('utf8').split('|')
+    if (!da || !id || Number.isNaN(micros(da))) return 'bad next token'
+    start = Math.max(start, after(all, micros(da)))
   }
-  const lim = q('limit') === undefined ? MAX_PAGE : Number(q('limit'))
-  if (!Number.isInteger(lim) || lim < 1) return 'limit must be a positive integer'
-  const items = list.slice(start, start + Math.min(lim, MAX_PAGE))
-  const more = start + items.length < list.length
+  const pass = (e: TaxiiEntry) =>
+    tlpAllowed(e.tlp, maxTlp) &&
+    (!fixedId || e.id === fixedId) &&
+    (!ids || ids.includes(e.id)) &&
+    (!types || types.includes(e.type)) &&
+    (!sv || sv.includes(e.specVersion))
+  let keep: Set<TaxiiEntry> | null = null
+  const exact = vs.filter((v) => v !== 'last' && v !== 'first' && v !== 'all')
+  if (multiVersion && !vs.includes('all')) {
+    const byId = new Map<string, TaxiiEntry[]>()
+    for (const e of all) if (pass(e)) byId.set(e.id, [...(byId.get(e.id) ?? []), e])
+    keep = new Set()
+    for (const es of byId.values()) {
+      const sorted = [...es].sort((a, b) => micros(a.version) - micros(b.version))
+      if (vs.includes('last')) keep.add(sorted[sorted.length - 1]!)
+      if (vs.includes('first')) keep.add(sorted[0]!)
+      for (const e of sorted) if (exact.some((v) => micros(e.version) === micros(v))) keep.add(e)
+    }
+  }
+  const ok = (e: TaxiiEntry) =>
+    pass(e) &&
+    (keep
+      ? keep.has(e)
+      : exact.length === 0 ||
+        vs.includes('last') ||
+        vs.includes('first') ||
+        vs.includes('all') ||
+        exact.some((v) => micros(e.version) === micros(v)))
+  const items: TaxiiEntry[] = []
+  let more = false
+  for (let i = start; i < all.length; i++) {
+    if (!ok(all[i]!)) continue
+    if (items.length === Math.min(lim, MAX_PAGE)) {
+      more = true
+      break
+    }
+    items.push(all[i]!)
+  }
   const last = items[items.length - 1]
   return {
     items,
@@ -237,7 +271,7 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
       app.get(`${API}/collections/:cid/objects/`, a, (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp)
+        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp, o.collections.hasVersions(r.x.id))
         if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
         return json(
           c,
@@ -249,7 +283,7 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
       app.get(`${API}/collections/:cid/manifest/`, a, (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp)
+        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp, o.collections.hasVersions(r.x.id))
         if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
         return json(
           c,
@@ -270,7 +304,13 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
       app.get(`${API}/collections/:cid/objects/:oid/`, a, (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp, c.req.param('oid'))
+        const p = query(
+          c,
+          o.collections.list(r.x.id),
+          r.k.maxTlp,
+          o.collections.hasVersions(r.x.id),
+          c.req.param('oid'),
+        )
         if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
         if (p.items.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
         return json(c, { more: p.more, objects: p.items.map((e) => JSON.parse(e.json)) }, 200, pageHeaders(p))

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { LabelIndex } from '../intel/LabelIndex.js'
+import { Screener } from '../risk/Screener.js'
+import { ApiKeyRegistry, createApiKey } from '../server/apiKeys.js'
+import { createApp } from '../server/createApp.js'
+import { HoundStore } from '../store/HoundStore.js'
+import { TLP2_IDS } from './markings.js'
+import { COLLECTIONS, micros, TaxiiCollections } from './TaxiiCollections.js'
+import { taxiiRoutes } from './taxiiRoutes.js'
+
+const ind = (modified: string) => ({
+  type: 'indicator',
+  spec_version: '2.1',
+  id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a11',
+  created: '2024-03-01T12:00:00.000Z',
+  modified,
+  pattern_type: 'stix',
+  pattern: "[cryptocurrency-wallet:value = 'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6']",
+  valid_from: '2024-03-01T12:00:00.000Z',
+  object_marking_refs: [TLP2_IDS.green],
+})
+
+describe('TAXII collections: versions, added_after, next', () => {
+  it('match[version] last (default) / first / all / a timestamp; added_after at any precision; next resumes exactly', async () => {
+    const store = await HoundStore.open(':memory:')
+    try {
+      const { key } = await createApiKey(store, { name: 'P', maxTlp: 'green' })
+      const col = new TaxiiCollections()
+      const green = COLLECTIONS.find((c) => c.alias === 'intel-green')!.id
+      col.add(green, ind('2024-03-01T12:00:00.000Z'))
+      col.add(green, ind('2024-03-02T12:00:00.000Z'))
+      col.add(green, { ...ind('2024-03-02T12:00:00.000Z'), id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a12' })
+      col.add(green, {
+        ...ind('2024-03-02T12:00:00.000Z'),
+        id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a13',
+        object_marking_refs: [TLP2_IDS.red],
+      })
+      expect(col.list(green)).toHaveLength(3)
+      expect(col.hasVersions(green)).toBe(true)
+      const { app } = createApp({
+        screener: new Screener({ index: await LabelIndex.load(store) }),
+        keys: await ApiKeyRegistry.load(store),
+        modules: [taxiiRoutes({ collections: col })],
+      })
+      const get = async (q: string) => {
+        const r = await app.request(`/taxii2/api/collections/${green}/objects/${q}`, { headers: { 'x-api-key': key } })
+        return {
+          body: (await r.json()) as { objects: { id: string; modified: string }[]; more: boolean; next?: string },
+          h: r.headers,
+        }
+      }
+      const mods = (b: { objects: { modified: string }[] }) => b.objects.map((o) => o.modified)
+      expect(mods((await get('')).body)).toEqual(['2024-03-02T12:00:00.000Z', '2024-03-02T12:00:00.000Z'])
+      expect((await get('?match[version]=all')).body.objects).toHaveLength(3)
+      expect(
+        mods((await get('?match[version]=first&match[id]=indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a11')).body),
+      ).toEqual(['2024-03-01T12:00:00.000Z'])
+      expect((await get('?match[version]=2024-03-01T12:00:00Z')).body.objects).toHaveLength(1)
+      const p1 = await get('?match[version]=all&limit=1')
+      expect(p1.body.more).toBe(true)
+      const last = p1.h.get('x-taxii-date-added-last')!
+      // added_after = the page's X-TAXII-Date-Added-Last continues right after it
+      const p2 = await get(`?match[version]=all&limit=5&added_after=${last}`)
+      expect(p2.body.objects).toHaveLength(2)
+      const p3 = await get(`?match[version]=all&limit=1&next=${p1.body.next}`)
+      expect(p3.body.objects[0]!.modified).toBe('2024-03-02T12:00:00.000Z')
+      expect(micros('2024-03-01T12:00:00.5Z')).toBe(micros('2024-03-01T12:00:00.500000Z'))
+    } finally {
+      store.close()
+    }
+  })
+})
