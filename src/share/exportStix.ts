@@ -251,7 +251,8 @@ export async function* stixObjects(
         spec_version: '2.1',
         id: iid,
         created,
-        modified: created,
+        // a closed label (de-listing) is a new version, so TAXII peers and re-imports see the change
+        modified: validUntil && Date.parse(validUntil) > Date.parse(created) ? validUntil : created,
         created_by_ref: me.id,
         name: `${r.category}: ${r.entity}`,
         indicator_types:

@@ -197,6 +197,36 @@ describe('STIX import', () => {
     }
   })
 
+  it('a newer version closing an indicator (valid_until) closes the received label, never a local one', async () => {
+    const s = await HoundStore.open(':memory:')
+    const dir = tempDir()
+    try {
+      await insertLabels(s, [
+        {
+          chain: 'btc',
+          address: ADDR,
+          category: 'stolen_funds',
+          entity: 'ours',
+          source: 'analyst',
+          confidence: 'ownership',
+          tlp: 'amber',
+        },
+      ])
+      const id = 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a40'
+      const v1 = indicator(id, `[cryptocurrency-wallet:value = '${ADDR}']`)
+      await importStixFile(s, writeTemp(dir, 'v1.json', bundle([identity, tlp1Amber, v1])))
+      const v2 = { ...v1, modified: '2024-04-01T00:00:00.000Z', valid_until: '2024-04-01T00:00:00.000Z' }
+      await importStixFile(s, writeTemp(dir, 'v2.json', bundle([identity, tlp1Amber, v2])))
+      const all = await queryLabels(s, { currentOnly: false, address: ADDR })
+      expect(all.map((l) => [l.source, l.validTo]).sort()).toEqual([
+        ['analyst', null],
+        ['share:Example Exchange FIU desk', '2024-04-01T00:00:00.000Z'],
+      ])
+    } finally {
+      s.close()
+    }
+  })
+
   it('pattern parsing: equality, OR, IN, escapes; anything else is not a wallet pattern', () => {
     expect(walletPatternAddresses("[cryptocurrency-wallet:value = 'a''b']")).toBeNull()
     expect(

@@ -214,6 +214,7 @@ export async function importStixObjects(
       'share_received',
     )
     let batch: LabelInput[] = []
+    const closes: { validTo: string; source: string; reference: string; canonical: string }[] = []
     const flush = async () => {
       if (!batch.length) return
       const r = await insertLabels(store, batch)
@@ -287,6 +288,15 @@ export async function importStixObjects(
           policy: str(ext.policy),
         })
       }
+      const last = batch[batch.length - 1]
+      if (last?.validTo)
+        for (const { c } of checked)
+          closes.push({
+            validTo: last.validTo,
+            source: last.source,
+            reference: last.reference!,
+            canonical: (c as { canonical: string }).canonical,
+          })
       prov.i64(0, importId)
       prov.str(1, institution)
       prov.str(2, ob.id as string)
@@ -302,6 +312,12 @@ export async function importStixObjects(
     }
     prov.close()
     await flush()
+    // a peer closing its own statement (de-listing): close our copy of it too (only rows under the peer's source)
+    for (const c of closes)
+      await store.run(
+        'UPDATE intel_labels SET valid_to = ? WHERE source = ? AND reference = ? AND canonical = ? AND valid_to IS NULL',
+        [c.validTo, c.source, c.reference, c.canonical],
+      )
     await store.run('INSERT INTO intel_imports VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, 0, now())', [
       importId,
       'stix',
