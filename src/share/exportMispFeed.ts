@@ -54,7 +54,9 @@ export function buildMispEvent(e: MispEventInput): {
   hashes: string[]
   timestamp: string
 } {
-  const ts = unix(e.addresses.reduce((m, a) => (a.createdAt > m ? a.createdAt : m), '1970-01-01T00:00:00Z'))
+  let newest = '1970-01-01T00:00:00Z'
+  for (const a of e.addresses) if (a.createdAt > newest) newest = a.createdAt
+  const ts = unix(newest)
   const tags = [tag(`tlp:${e.tlp}`)]
   const set = knownIntrusionSet(e.actor)
   if (set) {
