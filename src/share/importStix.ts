@@ -140,6 +140,8 @@ function guessChain(canonical: string, kind: string): string {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null)
+/** Our extension's values kept exactly (an empty string stays empty). */
+const raw = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 
 /** Import the STIX objects produced by `source()` (called twice: validate, then write). */
 export async function importStixObjects(
@@ -244,7 +246,7 @@ export async function importStixObjects(
       const by = str(ob.created_by_ref)
       const institution = (by && identities.get(by)) ?? o.defaultInstitution ?? (by ? `unknown:${by}` : 'unknown')
       const setName = sets.get(indicates.get(ob.id as string) ?? '') ?? null
-      const actor = 'actor' in ext ? str(ext.actor) : setName
+      const actor = 'actor' in ext ? raw(ext.actor) : setName
       const checked = addrs.map((a) => ({ a, c: checkAddress(a) }))
       const wrong = checked.find((c) => !c.c.ok)
       if (wrong) {
@@ -272,20 +274,20 @@ export async function importStixObjects(
           chain: chain === 'unknown' ? guessChain(ok.canonical, ok.kind) : chain,
           address: published,
           category: categoryOf(ext.category, ob.labels, actor),
-          entity: str(ext.entity) ?? str(ob.name) ?? setName ?? institution,
+          entity: raw(ext.entity) ?? str(ob.name) ?? setName ?? institution,
           actor,
           source: `share:${institution}`,
           confidence: confidenceOf(ext.confidence, ob.confidence),
           tlp,
-          validFrom: str(ext.valid_from) ?? str(ob.valid_from),
-          validTo: str(ext.valid_to) ?? str(ob.valid_until),
-          asset: str(ext.asset),
+          validFrom: 'valid_from' in ext ? raw(ext.valid_from) : str(ob.valid_from),
+          validTo: 'valid_to' in ext ? (raw(ext.valid_to) ?? str(ob.valid_until)) : str(ob.valid_until),
+          asset: raw(ext.asset),
           reference: ob.id as string,
-          note: str(ext.note),
+          note: raw(ext.note),
           importId,
           incidentId: null,
-          amount: str(ext.amount),
-          policy: str(ext.policy),
+          amount: raw(ext.amount),
+          policy: raw(ext.policy),
         })
       }
       const last = batch[batch.length - 1]
