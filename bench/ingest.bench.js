@@ -2,6 +2,7 @@
  * End-to-end ingest benchmark: blk files → openBlockSource → decode (merkle checked) → classify → store.
  *
  *   npm run build && node bench/ingest.bench.js [--txs 5000000] [--fresh] [--batch-blocks 500] [--keep]
+ *   npm run build && node bench/ingest.bench.js --sim DIR   (a chain written by `hound sim`, regtest)
  *
  * The chain is synthetic (bench/_synthChain.js: real blocks re-serialised under fresh hashes, cached under
  * /tmp). Prints throughput, the time split (source / decode / write) and RSS at every million transactions.
@@ -27,20 +28,25 @@ const chainDir = join(tmpdir(), `hound-bench-chain-${txs}${fresh ? '-fresh' : ''
 const dbFile = join(tmpdir(), `hound-bench-ingest-${process.pid}.duckdb`)
 const mb = (b) => Math.round(b / 2 ** 20)
 
+const simDir = arg('--sim', null)
 const tg = Date.now()
-const chain = synthChain({ dir: chainDir, txs, freshAddresses: fresh, log: (m) => console.error(m) })
-console.error(
-  `chain: ${chain.blocks} blocks, ${chain.txs} txs in ${chainDir} (${((Date.now() - tg) / 1000).toFixed(0)}s)`,
-)
+const chain = simDir
+  ? { blocks: null, txs: null, startHeight: 0 }
+  : synthChain({ dir: chainDir, txs, freshAddresses: fresh, log: (m) => console.error(m) })
+if (!simDir)
+  console.error(
+    `chain: ${chain.blocks} blocks, ${chain.txs} txs in ${chainDir} (${((Date.now() - tg) / 1000).toFixed(0)}s)`,
+  )
+const network = simDir ? 'regtest' : 'mainnet'
 
 const store = await HoundStore.open(dbFile)
-const source = openBlockSource({ blocks: [chainDir], network: 'mainnet', startHeight: chain.startHeight })
+const source = openBlockSource({ blocks: [simDir ?? chainDir], network, startHeight: chain.startHeight })
 const marks = []
 let next = 1_000_000
 const t0 = performance.now()
 const cpu0 = process.cpuUsage()
 const summary = await ingestBtc(store, source, {
-  network: networks.mainnet,
+  network: networks[network],
   fromHeight: chain.startHeight,
   batchBlocks,
   batchTxs,
