@@ -27,6 +27,7 @@ import {
 } from '../store/btcSchema.js'
 import { ChunkAppender } from '../store/ChunkAppender.js'
 import type { HoundStore } from '../store/HoundStore.js'
+import { AddressMap } from './AddressMap.js'
 import { type ColumnarBlock, columnarize, FLAG_COINBASE, FLAG_SEGWIT } from './columnarBlock.js'
 import { UtxoIndex } from './UtxoIndex.js'
 
@@ -51,11 +52,11 @@ export type BatchResult = { blocks: number; txs: number; inputs: number; outputs
 export type Classifier = (script: Uint8Array) => ClassifiedScript
 
 const NULLDATA = scriptTypeCode('nulldata')
-const ADDR_SHARDS = 16
 
 export class BtcIngestor {
   private broken = false
-  private readonly addrShards: Map<string, number>[] = Array.from({ length: ADDR_SHARDS }, () => new Map())
+  /** address → address_id, off the JS heap (AddressMap: 96-bit keys, no strings kept). */
+  private readonly addrIds = new AddressMap()
   /** Cumulative seconds: building rows (prevout resolution, address ids, chunk filling), flushing appenders, commit. */
   readonly timing = { rows: 0, flush: 0, commit: 0 }
   /** txids referenced by inputs whose prevout is not in the store yet. */
@@ -115,16 +116,12 @@ export class BtcIngestor {
     return this.cp?.nextAddressId ?? 0
   }
 
-  private addrShard(a: string): Map<string, number> {
-    return this.addrShards[a.charCodeAt(a.length - 1) & (ADDR_SHARDS - 1)]!
-  }
-
   /** Rebuild in-memory state from committed rows (restart). */
   private async rebuild(): Promise<void> {
     for await (const c of this.store.chunks('SELECT address, address_id::DOUBLE AS id FROM addresses')) {
       const addr = c.address as string[]
       const id = c.id as number[]
-      for (let i = 0; i < addr.length; i++) this.addrShard(addr[i]!).set(addr[i]!, id[i]!)
+      for (let i = 0; i < addr.length; i++) this.addrIds.getOrAdd(addr[i]!, 0, addr[i]!.length, id[i]!)
     }
     // Unspent = outputs no input points at (an anti-join: 6x faster than NOT EXISTS on a 5M-tx store), grouped
     // per transaction before joining txs for the txid.
@@ -225,6 +222,7 @@ export class BtcIngestor {
     let late = false
     const utxos = this.utxos
     const unresolved = this.unresolved
+    const addrIds = this.addrIds
     const values: number[] = []
     const addrs: number[] = []
     for (const b of blocks) {
@@ -293,18 +291,15 @@ export class BtcIngestor {
           const len = b.outAddrLen[bo]!
           let a = -1
           if (len > 0) {
-            const address = b.addresses.substring(ao, ao + len)
-            ao += len
-            const m = this.addrShard(address)
-            const known = m.get(address)
-            if (known === undefined) {
-              a = addrId++
-              m.set(address, a)
+            a = addrIds.getOrAdd(b.addresses, ao, ao + len, addrId)
+            if (a === addrId) {
+              addrId++
               aw.i64(0, a)
-              aw.str(1, address)
+              aw.str(1, b.addresses.substring(ao, ao + len))
               aw.i32(2, height)
               aw.endRow()
-            } else a = known
+            }
+            ao += len
           }
           ow.i64(0, outId + k)
           ow.i64(1, txId)
