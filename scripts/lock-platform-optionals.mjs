@@ -46,6 +46,9 @@ function registryMeta(name, range) {
   }
 }
 
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)))
-writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`)
+if (added > 0) {
+  // npm orders lock entries with localeCompare('en'); keep that order so the next npm install changes nothing
+  lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => a.localeCompare(b, 'en')))
+  writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`)
+}
 console.log(`package-lock.json: added ${added} optional platform packages`)
