@@ -3,14 +3,36 @@
 // Run: node scripts/build-cli-docs.mjs   (src/cli/cliDocs.test.ts checks every registered command is documented)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 
-const order = ['demo', 'ingest', 'ingest-evm', 'stats', 'tx', 'address', 'sim', 'intel', 'incident', 'cluster', 'trace',
-  'report', 'detect', 'screen', 'rescreen', 'serve', 'keys', 'share']
+const order = [
+  'demo',
+  'ingest',
+  'ingest-evm',
+  'stats',
+  'tx',
+  'address',
+  'sim',
+  'intel',
+  'incident',
+  'cluster',
+  'trace',
+  'report',
+  'detect',
+  'screen',
+  'rescreen',
+  'serve',
+  'keys',
+  'share',
+]
 const dir = new URL('../docs/commands/', import.meta.url)
-const pages = readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3))
+const pages = readdirSync(dir)
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => f.slice(0, -3))
 pages.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b))
 const body = pages.map((p) => readFileSync(new URL(`${p}.md`, dir), 'utf8').trim()).join('\n\n---\n\n')
 const toc = [...body.matchAll(/^## `?(hound [^`\n]+?)`?$/gm)].map((m) => `- [${m[1]}](#${m[1].replace(/ /g, '-')})`)
-writeFileSync(new URL('../docs/cli.md', import.meta.url), `# The \`hound\` command line
+writeFileSync(
+  new URL('../docs/cli.md', import.meta.url),
+  `# The \`hound\` command line
 
 Generated from \`docs/commands/*.md\` by \`scripts/build-cli-docs.mjs\`; edit those pages, not this file.
 
@@ -27,5 +49,6 @@ ${toc.join('\n')}
 ---
 
 ${body}
-`)
+`,
+)
 console.log(`docs/cli.md: ${pages.length} pages`)

@@ -31,10 +31,14 @@ for (const [key, meta] of Object.entries(pkgs)) {
  * spelled in its name (`…-darwin-arm64`, `…-linux-x64-musl`), which is all npm ci needs to skip it elsewhere. */
 function registryMeta(name, range) {
   try {
-    const out = execFileSync('npm', ['view', `${name}@${range}`, 'version', 'dist.integrity', 'os', 'cpu', 'libc', 'license', '--json'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
+    const out = execFileSync(
+      'npm',
+      ['view', `${name}@${range}`, 'version', 'dist.integrity', 'os', 'cpu', 'libc', 'license', '--json'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    )
     const view = JSON.parse(out)
     return Array.isArray(view) ? view[view.length - 1] : view
   } catch {

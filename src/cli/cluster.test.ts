@@ -2,31 +2,17 @@
  * End-to-end tests of `hound cluster` and its subcommands: the real CLI (dist/cli/main.js) on a store holding
  * the first 600 mainnet blocks (real data: 8 multi-input merges, the first at block 496).
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dataPath, repoRoot } from '../core/_testData.js'
+import { hound, type Run } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
-type Run = { code: number; stdout: string; stderr: string }
 
-function hound(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [main, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => {
-      stdout += d
-    })
-    p.stderr.on('data', (d) => {
-      stderr += d
-    })
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 const json = (r: Run) => JSON.parse(r.stdout)
 
 function ensureBuilt(): void {

@@ -1,29 +1,15 @@
 /**
  * End-to-end: `hound sim` a small chain with ground truth, ingest it, and `hound eval trace` against the truth.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { repoRoot } from '../core/_testData.js'
+import { hound } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
-type Run = { code: number; stdout: string; stderr: string }
-function hound(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [main, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => {
-      stdout += d
-    })
-    p.stderr.on('data', (d) => {
-      stderr += d
-    })
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 
 function ensureBuilt(): void {
   const built = existsSync(main) ? statSync(main).mtimeMs : 0

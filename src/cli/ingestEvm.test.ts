@@ -2,32 +2,15 @@
  * End-to-end: the real CLI (dist/cli/main.js) ingesting from a live Hardhat node and importing an explorer
  * CSV; JSON summaries, exit codes for bad usage.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createWalletClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath, hasSharedData, repoRoot } from '../core/_testData.js'
+import { dataPath, hasSharedData } from '../core/_testData.js'
 import { type HardhatNode, startHardhat } from '../evm/_testHardhat.js'
 import { HoundStore } from '../store/HoundStore.js'
-
-const main = join(repoRoot, 'dist/cli/main.js')
-type Run = { code: number; stdout: string; stderr: string }
-function hound(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [main, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => {
-      stdout += d
-    })
-    p.stderr.on('data', (d) => {
-      stderr += d
-    })
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
+import { hound } from './_runHound.js'
 
 describe('hound ingest evm / ingest transfers', () => {
   let node: HardhatNode

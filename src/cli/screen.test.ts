@@ -9,27 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dataPath, repoRoot } from '../core/_testData.js'
+import { hound } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
 const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
-
-type Run = { code: number; stdout: string; stderr: string }
-function hound(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [main, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => {
-      stdout += d
-    })
-    p.stderr.on('data', (d) => {
-      stderr += d
-    })
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 
 function ensureBuilt(): void {
   const built = existsSync(main) ? statSync(main).mtimeMs : 0

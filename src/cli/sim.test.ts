@@ -2,33 +2,14 @@
  * End-to-end: `hound sim` of the demo scale through the real CLI (dist/cli/main.js), then `hound ingest btc` of its
  * blk files and `hound stats`: the store holds exactly the blocks and transactions the truth says were generated.
  */
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { repoRoot } from '../core/_testData.js'
+import { hound } from './_runHound.js'
 
-const main = join(repoRoot, 'dist/cli/main.js')
 const root = mkdtempSync(join(tmpdir(), 'hound-sim-cli-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-type Run = { code: number; stdout: string; stderr: string }
-
-function hound(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [main, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => {
-      stdout += d
-    })
-    p.stderr.on('data', (d) => {
-      stderr += d
-    })
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 
 describe('hound sim', () => {
   test('usage errors exit 2 with a stable code', async () => {

@@ -2,32 +2,17 @@
  * End-to-end tests of `hound trace` and `hound report`: the real CLI (dist/cli/main.js) spawned on a store ingested
  * from the first 600 real mainnet blocks (Satoshi's block-9 coinbase → Hal Finney in block 170).
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dataPath, repoRoot } from '../core/_testData.js'
+import { hound } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const HAL_TX = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'
-
-type Run = { code: number; stdout: string; stderr: string }
-function hound(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [main, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => {
-      stdout += d
-    })
-    p.stderr.on('data', (d) => {
-      stderr += d
-    })
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-  })
-}
 
 function ensureBuilt(): void {
   const built = existsSync(main) ? statSync(main).mtimeMs : 0
