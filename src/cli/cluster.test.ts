@@ -1,36 +1,15 @@
-/**
- * End-to-end tests of `hound cluster` and its subcommands: the real CLI (dist/cli/main.js) on a store holding
- * the first 600 mainnet blocks (real data: 8 multi-input merges, the first at block 496).
- */
-import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath, repoRoot } from '../core/_testData.js'
-import { hound, type Run } from './_runHound.js'
-
-const main = join(repoRoot, 'dist/cli/main.js')
+import { dataPath } from '../core/_testData.js'
+import { ensureBuilt as ensureBuiltFrom, hound, type Run } from './_runHound.js'
 
 const json = (r: Run) => JSON.parse(r.stdout)
 
-function ensureBuilt(): void {
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0
-  const srcs = ['cli/cluster.ts', 'cli/clusterSubcommands.ts', 'store/clusterQueries.ts', 'cluster/clusterGraph.ts']
-  if (built > 0 && existsSync(join(repoRoot, 'dist/cli/cluster.js'))) {
-    const b = statSync(join(repoRoot, 'dist/cli/cluster.js')).mtimeMs
-    if (srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < b)) return
-  }
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    })
-  } catch {
-    // type errors elsewhere in the tree still emit JavaScript
-  }
-}
+const ensureBuilt = () =>
+  ensureBuiltFrom(['cli/cluster.ts', 'cli/clusterSubcommands.ts', 'store/clusterQueries.ts', 'cluster/clusterGraph.ts'])
 
 const clusterId = (address: string) => `cl_${createHash('sha256').update(address).digest('hex').slice(0, 16)}`
 // tx 4d6edbeb… (block 586) spends from 5 addresses; tx a3b0e9e7… (block 496) from 3

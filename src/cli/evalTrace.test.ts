@@ -1,29 +1,11 @@
-/**
- * End-to-end: `hound sim` a small chain with ground truth, ingest it, and `hound eval trace` against the truth.
- */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { repoRoot } from '../core/_testData.js'
-import { hound } from './_runHound.js'
+import { ensureBuilt as ensureBuiltFrom, hound } from './_runHound.js'
 
-const main = join(repoRoot, 'dist/cli/main.js')
-
-function ensureBuilt(): void {
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0
-  const srcs = ['cli/evalTrace.ts', 'trace/eval/evalTrace.ts', 'trace/traceForward.ts', 'sim/simulate.ts']
-  if (built > 0 && srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < built)) return
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    })
-  } catch {
-    // type errors elsewhere in the tree still emit JavaScript
-  }
-}
+const ensureBuilt = () =>
+  ensureBuiltFrom(['cli/evalTrace.ts', 'trace/eval/evalTrace.ts', 'trace/traceForward.ts', 'sim/simulate.ts'])
 
 describe('hound eval trace on a simulated chain', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hound-evaltrace-'))

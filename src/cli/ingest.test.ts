@@ -2,8 +2,8 @@
  * End-to-end tests of `hound ingest btc`, `stats`, `tx` and `address`: the real CLI (dist/cli/main.js) spawned
  * on real blocks, bad inputs, a real RPC test node, and a SIGKILL mid-ingest.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -11,6 +11,7 @@ import { nbitcoinBlocks, startTestRpcServer } from '../btc/_testRpcServer.js'
 import { dataPath, repoRoot } from '../core/_testData.js'
 import { storeDigest } from '../store/_testDigest.js'
 import { HoundStore } from '../store/HoundStore.js'
+import { ensureBuilt as ensureBuiltFrom } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
 const nbitcoin = dataPath('btc/nbitcoin')
@@ -44,27 +45,15 @@ async function digest(db: string): Promise<Record<string, string>> {
   }
 }
 
-/** Build dist/ when it is missing or older than the sources this file tests. */
-function ensureBuilt(): void {
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0
-  const srcs = [
+const ensureBuilt = () =>
+  ensureBuiltFrom([
     'cli/ingest.ts',
     'cli/stats.ts',
     'cli/tx.ts',
     'cli/address.ts',
     'ingest/BtcIngestor.ts',
     'store/btcTx.ts',
-  ]
-  if (built > 0 && srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < built)) return
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    })
-  } catch {
-    // type errors elsewhere in the tree still emit JavaScript; the tests below fail if ours did not
-  }
-}
+  ])
 
 const frame = (b: Uint8Array, magic = [0xf9, 0xbe, 0xb4, 0xd9]) => {
   const out = new Uint8Array(8 + b.length)

@@ -3,32 +3,21 @@
  * `hound incident add` (block 9's coinbase as "stolen"), `hound screen`, `hound rescreen`, `hound keys create`,
  * `hound serve` over a real socket.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dataPath, repoRoot } from '../core/_testData.js'
-import { hound } from './_runHound.js'
+import { ensureBuilt as ensureBuiltFrom, hound } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
 const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
 
-function ensureBuilt(): void {
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0
-  const srcs = ['cli/screen.ts', 'cli/incident.ts', 'cli/serve.ts', 'risk/Screener.ts', 'intel/addIncident.ts']
-  if (built > 0 && srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < built)) return
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    })
-  } catch {
-    // type errors elsewhere in the tree still emit JavaScript
-  }
-}
+const ensureBuilt = () =>
+  ensureBuiltFrom(['cli/screen.ts', 'cli/incident.ts', 'cli/serve.ts', 'risk/Screener.ts', 'intel/addIncident.ts'])
 
 describe('hound incident / screen / rescreen / keys / serve on real blocks 0–599', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hound-screen-'))

@@ -1,38 +1,21 @@
-/**
- * End-to-end tests of `hound trace` and `hound report`: the real CLI (dist/cli/main.js) spawned on a store ingested
- * from the first 600 real mainnet blocks (Satoshi's block-9 coinbase → Hal Finney in block 170).
- */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath, repoRoot } from '../core/_testData.js'
-import { hound } from './_runHound.js'
+import { dataPath } from '../core/_testData.js'
+import { ensureBuilt as ensureBuiltFrom, hound } from './_runHound.js'
 
-const main = join(repoRoot, 'dist/cli/main.js')
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const HAL_TX = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'
 
-function ensureBuilt(): void {
-  const built = existsSync(main) ? statSync(main).mtimeMs : 0
-  const srcs = [
+const ensureBuilt = () =>
+  ensureBuiltFrom([
     'cli/trace.ts',
     'cli/report.ts',
     'trace/runTrace.ts',
     'trace/traceForward.ts',
     'trace/loadTraceContext.ts',
-  ]
-  if (built > 0 && srcs.every((f) => statSync(join(repoRoot, 'src', f)).mtimeMs < built)) return
-  try {
-    execFileSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    })
-  } catch {
-    // type errors elsewhere in the tree still emit JavaScript
-  }
-}
+  ])
 
 describe('hound trace / hound report on real blocks 0–599', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hound-trace-'))
