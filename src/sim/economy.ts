@@ -192,31 +192,52 @@ export class Economy {
   }
 
   /** Sweep customer deposits into the hot wallet; balance hot and cold storage. */
+  /**
+   * Sweep `coins` (already taken from `from`) into the single output `makeOut(value)` signed with `to`'s
+   * fingerprint (fee at 0.6 of the going rate); when what is left would be dust the coins go back to `from`.
+   */
+  private sweep(
+    from: Wallet,
+    coins: Coin[],
+    to: Wallet,
+    outKind: number,
+    makeOut: (value: number) => OutPlan,
+  ): boolean {
+    const eng = this.eng
+    let sum = 0
+    for (const c of coins) sum += c.value
+    const fee = eng.fee(
+      estimateVsize(
+        coins.map((c) => c.kind),
+        [outKind],
+      ),
+      0.6,
+    )
+    if (sum - fee > DUST) {
+      eng.send({ inputs: coins, outputs: [makeOut(sum - fee)], fp: to.fp })
+      return true
+    }
+    for (const c of coins) from.add(c)
+    return false
+  }
+
   exchangeSweep(ex: Exchange): number {
     const eng = this.eng
     const rng = this.rng
     let sent = 0
     if (ex.dep.coins.length >= 5) {
       const coins = ex.dep.takeMany(rng.range(20, 150), eng.height)
-      let sum = 0
-      for (const c of coins) sum += c.value
-      const fee = eng.fee(
-        estimateVsize(
-          coins.map((c) => c.kind),
-          [ex.hotKind],
-        ),
-        0.6,
-      )
-      if (sum - fee > DUST) {
+      const swept = this.sweep(ex.dep, coins, ex.hot, ex.hotKind, (value) => {
+        // exchanges often sweep to the hot address they used last (address reuse)
         const out =
           ex.hot.lastRecv >= 0 && rng.chance(0.6)
-            ? { value: sum - fee, wallet: ex.hot, kind: ex.hot.lastRecvKind, idx: ex.hot.lastRecv, fresh: false }
-            : eng.fresh(ex.hot, ex.hotKind, sum - fee)
+            ? { value, wallet: ex.hot, kind: ex.hot.lastRecvKind, idx: ex.hot.lastRecv, fresh: false }
+            : eng.fresh(ex.hot, ex.hotKind, value)
         ex.hot.lastRecv = out.idx
         ex.hot.lastRecvKind = out.kind
-        eng.send({ inputs: coins, outputs: [out], fp: ex.hot.fp })
-        sent++
-      } else for (const c of coins) ex.dep.add(c)
+        return out
+      })
+      if (swept) sent++
     }
     const hot = ex.hot.balance
     const total = hot + ex.cold.balance
@@ -338,19 +359,7 @@ export class Economy {
     let sent = 0
     if (p.invoices.coins.length >= 5) {
       const coins = p.invoices.takeMany(100, eng.height)
-      let sum = 0
-      for (const c of coins) sum += c.value
-      const fee = eng.fee(
-        estimateVsize(
-          coins.map((c) => c.kind),
-          [2],
-        ),
-        0.6,
-      )
-      if (sum - fee > DUST) {
-        eng.send({ inputs: coins, outputs: [eng.fresh(p.settle, 2, sum - fee)], fp: p.settle.fp })
-        sent++
-      } else for (const c of coins) p.invoices.add(c)
+      if (this.sweep(p.invoices, coins, p.settle, 2, (value) => eng.fresh(p.settle, 2, value))) sent++
     }
     const bal = p.settle.balance
     if (bal > COIN / 10) {
@@ -381,19 +390,7 @@ export class Economy {
       }
     } else if (r < 0.6 && mx.dep.coins.length >= 3) {
       const coins = mx.dep.takeMany(50, eng.height)
-      let sum = 0
-      for (const c of coins) sum += c.value
-      const fee = eng.fee(
-        estimateVsize(
-          coins.map((c) => c.kind),
-          [2],
-        ),
-        0.6,
-      )
-      if (sum - fee > DUST) {
-        eng.send({ inputs: coins, outputs: [eng.fresh(mx.pool, 2, sum - fee)], fp: mx.pool.fp })
-        sent++
-      } else for (const c of coins) mx.dep.add(c)
+      if (this.sweep(mx.dep, coins, mx.pool, 2, (value) => eng.fresh(mx.pool, 2, value))) sent++
     } else if (mx.pool.balance > COIN / 10) {
       const n = rng.range(1, 6)
       const payments: OutPlan[] = []
