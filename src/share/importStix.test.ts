@@ -197,6 +197,58 @@ describe('STIX import', () => {
     }
   })
 
+  it('any JSON layout streams: members in any order, actor from a later relationship, rejections found at the end', async () => {
+    const s = await HoundStore.open(':memory:')
+    const dir = tempDir()
+    try {
+      const iid = 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a50'
+      const set = {
+        type: 'intrusion-set',
+        spec_version: '2.1',
+        id: 'intrusion-set--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a51',
+        created: T,
+        modified: T,
+        name: 'Lazarus Group',
+      }
+      const rel = {
+        type: 'relationship',
+        spec_version: '2.1',
+        id: 'relationship--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a52',
+        created: T,
+        modified: T,
+        relationship_type: 'indicates',
+        source_ref: iid,
+        target_ref: set.id,
+      }
+      // indicator before its identity, relationship and set; `type`/`id` after `objects`; pretty-printed
+      const objects = [
+        indicator(iid, `[cryptocurrency-wallet:value = '${ADDR}']`, { labels: [] }),
+        identity,
+        tlp1Amber,
+        rel,
+        set,
+      ]
+      const text = JSON.stringify({ objects, id: B, type: 'bundle' }, null, 2)
+      // a bad type only seen after every object was read: rejected, nothing written, no scratch table left
+      const late = writeTemp(dir, 'late.json', text.replace('"type": "bundle"', '"type": "report"'))
+      await expect(importStixFile(s, late)).rejects.toMatchObject({ code: 'HOUND_ERR_IMPORT' })
+      expect(await queryLabels(s, { currentOnly: false })).toEqual([])
+      const r = await importStixFile(s, writeTemp(dir, 'pretty.json', text))
+      expect(r.labelsAdded).toBe(1)
+      const [l] = await queryLabels(s, { currentOnly: false })
+      expect([l?.actor, l?.category, l?.entity, l?.source]).toEqual([
+        'Lazarus Group',
+        'hacker',
+        'Lazarus Group',
+        'share:Example Exchange FIU desk',
+      ])
+      expect((await importStixFile(s, writeTemp(dir, 'again.json', text))).labelsKnown).toBe(1)
+      expect((await s.tables()).filter((t) => t.startsWith('share_stage_'))).toEqual([])
+    } finally {
+      s.close()
+    }
+  })
+
   it('a newer version closing an indicator (valid_until) closes the received label, never a local one', async () => {
     const s = await HoundStore.open(':memory:')
     const dir = tempDir()

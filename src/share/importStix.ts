@@ -6,8 +6,9 @@
  *   the object's version and the sender's own source/reference. An `intel_imports` row (kind `stix`) is added.
  * - Local judgement is never overwritten: received statements are new rows under their own source; a peer saying
  *   "stolen funds" where we say "exchange" leaves both side by side. Re-importing is a no-op.
- * - Two passes: the first validates everything (structure errors reject the bundle; bad objects are skipped and
- *   reported), the second writes everything in one transaction. Nothing is partially imported.
+ * - Two streamed passes: the first validates everything (structure errors reject the bundle; bad objects are
+ *   skipped and reported), the second stages the labels in DuckDB scratch tables; then one transaction writes
+ *   them (ImportStage). Nothing is partially imported, and memory does not grow with the bundle.
  * - Accepted: our label extension (lossless round trip), foreign indicators with wallet patterns (equality, `IN`,
  *   `OR`), OpenCTI's `x-opencti-cryptocurrency-wallet`, dogesec's older `address` property, TLP 2.0 and 1.0
  *   markings (unmarked → amber). Skipped: unknown object types, objects using undeclared unknown extensions,
@@ -18,12 +19,12 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { ImportError } from '../core/errors.js'
 import { type LabelCategory, type LabelConfidence, labelCategories, labelConfidences, type Tlp } from '../core/model.js'
-import { checkAddress } from '../intel/canonicalAddress.js'
-import { insertLabels, type LabelInput, normalizeChain } from '../intel/labels.js'
-import { ChunkAppender } from '../store/ChunkAppender.js'
+import { canonicalAddress, checkAddress } from '../intel/canonicalAddress.js'
+import { normalizeChain } from '../intel/labels.js'
 import type { HoundStore } from '../store/HoundStore.js'
-import { ensureIntelSchema, nextId } from '../store/intelSchema.js'
+import { ensureIntelSchema } from '../store/intelSchema.js'
 import { ensureShareSchema } from '../store/shareSchema.js'
+import { ImportStage } from './ImportStage.js'
 import { TLP2_EXTENSION_ID, tlpOfRefs } from './markings.js'
 import { type BundleLimits, readBundleObjects } from './readBundle.js'
 import {
@@ -57,8 +58,6 @@ export type ImportOptions = {
   readonly limits?: Partial<BundleLimits>
   /** Identity id → name, seeded and filled across calls (TAXII pages split a bundle). */
   readonly identities?: Map<string, string>
-  /** Labels inserted per batch inside the single transaction. */
-  readonly batch?: number
 }
 
 const KNOWN_TYPES = new Set([
@@ -126,11 +125,12 @@ function confidenceOf(ext: unknown, n: unknown): LabelConfidence {
   return n >= 70 ? 'forensic_investigation' : n >= 40 ? 'heuristic' : 'unknown'
 }
 
-function categoryOf(ext: unknown, labels: unknown, actor: string | null): LabelCategory {
+/** The category the object states (extension, then `labels`); null: decided later from the actor (ImportStage). */
+function fixedCategoryOf(ext: unknown, labels: unknown): LabelCategory | null {
   const ok = (v: unknown) => typeof v === 'string' && (labelCategories as readonly string[]).includes(v)
   if (ok(ext)) return ext as LabelCategory
   if (Array.isArray(labels)) for (const l of labels) if (ok(l)) return l as LabelCategory
-  return actor ? 'hacker' : 'other'
+  return null
 }
 
 function guessChain(canonical: string, kind: string): string {
@@ -143,7 +143,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 
 /** Our extension's values kept exactly (an empty string stays empty). */
 const raw = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 
-/** Import the STIX objects produced by `source()` (called twice: validate, then write). */
+/**
+ * Import the STIX objects produced by `source()` (called twice: validate, then stage; nothing is written to the
+ * labels until both passes are through, then everything commits in one transaction — see ImportStage).
+ */
 export async function importStixObjects(
   store: HoundStore,
   source: () => AsyncIterable<unknown> | Iterable<unknown>,
@@ -152,10 +155,23 @@ export async function importStixObjects(
 ): Promise<ImportReport> {
   await ensureIntelSchema(store)
   await ensureShareSchema(store)
-  // pass 1: validate, collect what indicators refer to
+  const stage = await ImportStage.open(store)
+  try {
+    return await importStaged(stage, source, via, o)
+  } finally {
+    await stage.drop()
+  }
+}
+
+async function importStaged(
+  stage: ImportStage,
+  source: () => AsyncIterable<unknown> | Iterable<unknown>,
+  via: string,
+  o: ImportOptions & { sha256?: string | null },
+): Promise<ImportReport> {
+  // pass 1: validate, collect identities, sets and declared extensions (small), stage `indicates` relationships
   const identities = o.identities ?? new Map<string, string>()
   const sets = new Map<string, string>()
-  const indicates = new Map<string, string>()
   const declaredExts = new Set<string>()
   const skipped: ImportReport['skipped'] = []
   let skippedCount = 0
@@ -184,13 +200,20 @@ export async function importStixObjects(
     if (t === 'extension-definition') declaredExts.add(ob.id as string)
     if (t === 'identity') identities.set(ob.id as string, String(ob.name))
     if (t === 'intrusion-set' || t === 'threat-actor') sets.set(ob.id as string, String(ob.name))
-    if (t === 'relationship' && ob.relationship_type === 'indicates' && String(ob.source_ref).startsWith('indicator--'))
-      indicates.set(ob.source_ref as string, ob.target_ref as string)
+    if (
+      t === 'relationship' &&
+      ob.relationship_type === 'indicates' &&
+      String(ob.source_ref).startsWith('indicator--') &&
+      /^(intrusion-set|threat-actor)--/.test(String(ob.target_ref))
+    )
+      stage.relation(ob.source_ref as string, ob.target_ref as string)
   }
-  // second look at extensions (declarations may come after use)
-  let idx = 0
+  // pass 2: extensions (declarations may come after use), then stage the labels and their provenance
+  const institutions = new Set<string>()
+  let indicators = 0
+  let j = 0
   for await (const x of source()) {
-    const i = idx++
+    const i = j++
     if (bad.has(i)) continue
     const ob = x as Record<string, unknown>
     const exts = ob.extensions as Record<string, unknown> | undefined
@@ -198,138 +221,78 @@ export async function importStixObjects(
       const unknown = Object.keys(exts).filter(
         (k) => k.startsWith('extension-definition--') && !KNOWN_EXTS.has(k) && !declaredExts.has(k),
       )
-      if (unknown.length) skip(i, ob.id, `unknown extension ${unknown.join(', ')}`)
+      if (unknown.length) {
+        skip(i, ob.id, `unknown extension ${unknown.join(', ')}`)
+        continue
+      }
     }
-  }
-  // pass 2: write
-  const institutions = new Set<string>()
-  const now = new Date().toISOString()
-  let indicators = 0
-  let added = 0
-  let known = 0
-  const batchSize = o.batch ?? 50_000
-  const importId = await store.transaction(async () => {
-    const importId = await nextId(store, 'intel_imports', 'import_id')
-    const prov = new ChunkAppender(
-      await store.appender('share_received'),
-      ['i64', 'str', 'str', 'str', 'str', 'str', 'str', 'str'],
-      'share_received',
-    )
-    let batch: LabelInput[] = []
-    const closes: { validTo: string; source: string; reference: string; canonical: string }[] = []
-    const flush = async () => {
-      if (!batch.length) return
-      const r = await insertLabels(store, batch)
-      added += r.added
-      known += r.known
-      batch = []
+    if (ob.type !== 'indicator') continue
+    const addrs =
+      typeof ob.pattern === 'string' && ob.pattern_type === 'stix' ? walletPatternAddresses(ob.pattern) : null
+    if (!addrs) {
+      skip(i, ob.id, 'not a cryptocurrency-wallet pattern')
+      continue
     }
-    let j = 0
-    for await (const x of source()) {
-      const i = j++
-      if (bad.has(i)) continue
-      const ob = x as Record<string, unknown>
-      if (ob.type !== 'indicator') continue
-      const addrs =
-        typeof ob.pattern === 'string' && ob.pattern_type === 'stix' ? walletPatternAddresses(ob.pattern) : null
-      if (!addrs) {
-        skip(i, ob.id, 'not a cryptocurrency-wallet pattern')
-        continue
-      }
-      const tlp: Tlp = tlpOfRefs(ob.object_marking_refs, 'amber')
-      if (tlp === 'red') {
-        skip(i, ob.id, 'TLP:RED is not imported')
-        continue
-      }
-      const ext = ((ob.extensions as Record<string, Record<string, unknown>> | undefined)?.[LABEL_EXT_ID] ??
-        {}) as Record<string, unknown>
-      const by = str(ob.created_by_ref)
-      const institution = (by && identities.get(by)) ?? o.defaultInstitution ?? (by ? `unknown:${by}` : 'unknown')
-      const setName = sets.get(indicates.get(ob.id as string) ?? '') ?? null
-      const actor = 'actor' in ext ? raw(ext.actor) : setName
-      const checked = addrs.map((a) => ({ a, c: checkAddress(a) }))
-      const wrong = checked.find((c) => !c.c.ok)
-      if (wrong) {
-        skip(
-          i,
-          ob.id,
-          `implausible address ${JSON.stringify(wrong.a.slice(0, 140))}: ${(wrong.c as { reason: string }).reason}`,
-        )
-        continue
-      }
-      let chain: string
-      try {
-        chain = normalizeChain(str(ext.chain) ?? 'unknown')
-      } catch {
-        skip(i, ob.id, `bad chain ${JSON.stringify(ext.chain)}`)
-        continue
-      }
-      institutions.add(institution)
-      indicators++
-      for (const { a, c } of checked) {
-        const ok = c as { canonical: string; kind: string }
-        const published = addrs.length === 1 && str(ext.address) ? (ext.address as string) : a
-        batch.push({
-          scope: ext.scope === 'cluster' ? 'cluster' : 'address',
-          chain: chain === 'unknown' ? guessChain(ok.canonical, ok.kind) : chain,
-          address: published,
-          category: categoryOf(ext.category, ob.labels, actor),
-          entity: raw(ext.entity) ?? str(ob.name) ?? setName ?? institution,
-          actor,
-          source: `share:${institution}`,
-          confidence: confidenceOf(ext.confidence, ob.confidence),
-          tlp,
-          validFrom: 'valid_from' in ext ? raw(ext.valid_from) : str(ob.valid_from),
-          validTo: 'valid_to' in ext ? (raw(ext.valid_to) ?? str(ob.valid_until)) : str(ob.valid_until),
-          asset: raw(ext.asset),
-          reference: ob.id as string,
-          note: raw(ext.note),
-          importId,
-          incidentId: null,
-          amount: raw(ext.amount),
-          policy: raw(ext.policy),
-        })
-      }
-      const last = batch[batch.length - 1]
-      if (last?.validTo)
-        for (const { c } of checked)
-          closes.push({
-            validTo: last.validTo,
-            source: last.source,
-            reference: last.reference!,
-            canonical: (c as { canonical: string }).canonical,
-          })
-      prov.i64(0, importId)
-      prov.str(1, institution)
-      prov.str(2, ob.id as string)
-      prov.str(3, String(ob.modified))
-      const os = str(ext.source)
-      const or = str(ext.reference)
-      os === null ? prov.null(4) : prov.str(4, os)
-      or === null ? prov.null(5) : prov.str(5, or)
-      prov.str(6, via)
-      prov.str(7, now)
-      prov.endRow()
-      if (batch.length >= batchSize) await flush()
+    const tlp: Tlp = tlpOfRefs(ob.object_marking_refs, 'amber')
+    if (tlp === 'red') {
+      skip(i, ob.id, 'TLP:RED is not imported')
+      continue
     }
-    prov.close()
-    await flush()
-    // a peer closing its own statement (de-listing): close our copy of it too (only rows under the peer's source)
-    for (const c of closes)
-      await store.run(
-        'UPDATE intel_labels SET valid_to = ? WHERE source = ? AND reference = ? AND canonical = ? AND valid_to IS NULL',
-        [c.validTo, c.source, c.reference, c.canonical],
+    const ext = ((ob.extensions as Record<string, Record<string, unknown>> | undefined)?.[LABEL_EXT_ID] ??
+      {}) as Record<string, unknown>
+    const by = str(ob.created_by_ref)
+    const institution = (by && identities.get(by)) ?? o.defaultInstitution ?? (by ? `unknown:${by}` : 'unknown')
+    const checked = addrs.map((a) => ({ a, c: checkAddress(a) }))
+    const wrong = checked.find((c) => !c.c.ok)
+    if (wrong) {
+      skip(
+        i,
+        ob.id,
+        `implausible address ${JSON.stringify(wrong.a.slice(0, 140))}: ${(wrong.c as { reason: string }).reason}`,
       )
-    await store.run('INSERT INTO intel_imports VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, 0, now())', [
-      importId,
-      'stix',
-      [...institutions].map((s) => `share:${s}`).join(',') || 'share:',
-      via,
-      o.sha256 ?? null,
-      n,
-      added,
-    ])
-    return importId
+      continue
+    }
+    let chain: string
+    try {
+      chain = normalizeChain(str(ext.chain) ?? 'unknown')
+    } catch {
+      skip(i, ob.id, `bad chain ${JSON.stringify(ext.chain)}`)
+      continue
+    }
+    institutions.add(institution)
+    indicators++
+    const validTo = 'valid_to' in ext ? (raw(ext.valid_to) ?? str(ob.valid_until)) : str(ob.valid_until)
+    for (const { a, c } of checked) {
+      const ok = c as { canonical: string; kind: string }
+      const published = addrs.length === 1 && str(ext.address) ? (ext.address as string) : a
+      stage.label({
+        scope: ext.scope === 'cluster' ? 'cluster' : 'address',
+        chain: chain === 'unknown' ? guessChain(ok.canonical, ok.kind) : chain,
+        address: published,
+        canonical: canonicalAddress(published),
+        categoryFixed: fixedCategoryOf(ext.category, ob.labels),
+        actorStated: 'actor' in ext,
+        actor: 'actor' in ext ? raw(ext.actor) : null,
+        entity: raw(ext.entity) ?? str(ob.name),
+        institution,
+        confidence: confidenceOf(ext.confidence, ob.confidence),
+        tlp,
+        validFrom: 'valid_from' in ext ? raw(ext.valid_from) : str(ob.valid_from),
+        validTo,
+        asset: raw(ext.asset),
+        reference: ob.id as string,
+        note: raw(ext.note),
+        amount: raw(ext.amount),
+        policy: raw(ext.policy),
+      })
+    }
+    stage.provenance(institution, ob.id as string, String(ob.modified), str(ext.source), str(ext.reference))
+  }
+  const r = await stage.commit(sets, {
+    via,
+    sha256: o.sha256 ?? null,
+    objects: n,
+    sources: [...institutions].map((s) => `share:${s}`).join(',') || 'share:',
   })
   return {
     via,
@@ -338,11 +301,11 @@ export async function importStixObjects(
     byType,
     institutions: [...institutions],
     indicators,
-    labelsAdded: added,
-    labelsKnown: known,
+    labelsAdded: r.added,
+    labelsKnown: r.known,
     skippedCount,
     skipped,
-    importId,
+    importId: r.importId,
   }
 }
 

@@ -19,6 +19,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { RistrettoPoint } from '@noble/curves/ed25519'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { canonicalAddress } from '../intel/canonicalAddress.js'
@@ -64,6 +65,23 @@ export function tagOf(p: Point): string {
   return toHex(sha256(p.toRawBytes()).subarray(0, TAG_BYTES))
 }
 
+/**
+ * `fn` over `items`, in slices of at most `sliceMs` of CPU, yielding to the event loop between slices: a server
+ * doing 100k scalar multiplications (minutes of work) keeps answering other requests meanwhile.
+ */
+export async function mapYielding<T, R>(items: Iterable<T>, fn: (x: T) => R, sliceMs = 20): Promise<R[]> {
+  const out: R[] = []
+  let t = performance.now()
+  for (const x of items) {
+    out.push(fn(x))
+    if (performance.now() - t >= sliceMs) {
+      await yieldToLoop()
+      t = performance.now()
+    }
+  }
+  return out
+}
+
 /** Client side of one session. */
 export class PsiClient {
   private readonly a = randomScalar()
@@ -101,6 +119,16 @@ export class PsiServerSession {
       if (p.equals(RistrettoPoint.ZERO)) throw new Error('PSI: identity point')
       return p.multiply(this.b).toHex()
     })
+  }
+
+  /** `evaluate` without blocking the event loop for more than a slice (see mapYielding). */
+  async evaluateAsync(blinded: readonly string[]): Promise<string[]> {
+    return mapYielding(blinded, (h) => this.evaluate([h])[0]!)
+  }
+
+  /** `tags` without blocking the event loop for more than a slice (see mapYielding). */
+  async tagsAsync(set: Iterable<string>): Promise<string[]> {
+    return (await mapYielding(set, (y) => tagOf(hashAddress(y).multiply(this.b)))).sort()
   }
 
   /** Step 2b: the sorted tags of the server's set. */

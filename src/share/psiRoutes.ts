@@ -29,7 +29,15 @@ export function psiSet(ctx: ServerContext, maxTlp: Tlp): string[] {
   return out
 }
 
-type Session = { s: PsiServerSession; keyId: string; maxTlp: Tlp; expires: number; tags?: string[]; setSize: number }
+type Session = {
+  s: PsiServerSession
+  keyId: string
+  maxTlp: Tlp
+  expires: number
+  /** The set's tags, computed in the background from the session's start (they do not depend on the query). */
+  tags: Promise<string[]>
+  setSize: number
+}
 
 const err = (c: Context, status: 400 | 401 | 403 | 404, title: string) =>
   c.body(JSON.stringify({ title, http_status: String(status) }), status, { 'content-type': TAXII_MEDIA })
@@ -68,18 +76,16 @@ export function psiRoutes(): RouteModule {
         if (id && (!s || s.keyId !== k.keyId)) return err(c, 404, 'no such session')
         if (!s) {
           id = randomUUID()
-          s = {
-            s: new PsiServerSession(),
-            keyId: k.keyId,
-            maxTlp: k.maxTlp,
-            expires: now + TTL_MS,
-            setSize: psiSet(ctx, k.maxTlp).length,
-          }
+          const ps = new PsiServerSession()
+          const set = psiSet(ctx, k.maxTlp)
+          const tags = ps.tagsAsync(set)
+          tags.catch(() => undefined)
+          s = { s: ps, keyId: k.keyId, maxTlp: k.maxTlp, expires: now + TTL_MS, tags, setSize: set.length }
           sessions.set(id, s)
         }
         let evaluated: string[]
         try {
-          evaluated = s.s.evaluate(b as string[])
+          evaluated = await s.s.evaluateAsync(b as string[])
         } catch {
           return err(c, 400, 'a blinded value is not a valid ristretto255 point')
         }
@@ -87,18 +93,18 @@ export function psiRoutes(): RouteModule {
           'content-type': TAXII_MEDIA,
         })
       })
-      app.get('/taxii2/api/psi/:sid/tags/', (c) => {
+      app.get('/taxii2/api/psi/:sid/tags/', async (c) => {
         const k = who(c, ctx)
         if (k instanceof Response) return k
         const s = sessions.get(c.req.param('sid'))
         if (!s || s.keyId !== k.keyId || s.expires < Date.now()) return err(c, 404, 'no such session')
-        s.tags ??= s.s.tags(psiSet(ctx, s.maxTlp))
         const offset = Number(c.req.query('offset') ?? 0)
         const limit = Math.min(Number(c.req.query('limit') ?? 20_000), 20_000)
         if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1)
           return err(c, 400, 'bad offset/limit')
-        const tags = s.tags.slice(offset, offset + limit)
-        const more = offset + tags.length < s.tags.length
+        const all = await s.tags
+        const tags = all.slice(offset, offset + limit)
+        const more = offset + tags.length < all.length
         return c.body(JSON.stringify({ tags, more, ...(more ? { next: offset + tags.length } : {}) }), 200, {
           'content-type': TAXII_MEDIA,
         })

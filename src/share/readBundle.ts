@@ -1,19 +1,22 @@
 /**
- * Reading a STIX bundle safely. Our own export format (header line, one object per line) is streamed line by
- * line, so a bundle of millions of objects is never held whole; any other JSON bundle is parsed whole up to
- * `maxJsonBytes`. Structural problems reject the bundle (nothing is imported): unreadable JSON, not a bundle,
- * bad bundle id, `objects` not a list, too many objects, nesting deeper than `maxDepth`, file over `maxBytes`.
+ * Reading a STIX bundle safely, streamed: our own export format (header line, one object per line) line by line,
+ * any other JSON layout through BundleTokenizer (each element of `objects` parsed on its own as it arrives), so a
+ * bundle of millions of objects is never held whole. Structural problems reject the bundle (nothing is imported): unreadable JSON, not a bundle,
+ * bad bundle id, `objects` not a list, too many objects, nesting deeper than `maxDepth`, one object over
+ * `maxJsonBytes`, file over `maxBytes`. Some are only known at the end (a `type` after `objects`): the caller
+ * consumes the whole stream before writing anything.
  * @module
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs'
+import { createReadStream, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { ImportError } from '../core/errors.js'
+import { BundleSyntaxError, BundleTokenizer } from './BundleTokenizer.js'
 import { isStixId } from './validateStix.js'
 
 export type BundleLimits = {
   /** Largest file (bytes). Default 8 GiB. */
   readonly maxBytes: number
-  /** Largest file parsed whole when it is not in the line format (bytes). Default 256 MiB. */
+  /** Largest single object (bytes of its JSON text). Default 256 MiB. */
   readonly maxJsonBytes: number
   /** Most objects. Default 10,000,000. */
   readonly maxObjects: number
@@ -95,14 +98,30 @@ export async function* readBundleObjects(file: string, limits: Partial<BundleLim
     return
   }
   rl.close()
-  if (size > l.maxJsonBytes) reject(file, `not in the line format and over ${l.maxJsonBytes} bytes`)
-  let doc: unknown
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (e) {
-    reject(file, `not JSON: ${(e as Error).message}`)
+  yield* tokenizedBundleObjects(file, l)
+}
+
+/** Any JSON layout, through the streaming tokenizer (see module doc). */
+async function* tokenizedBundleObjects(file: string, l: BundleLimits): AsyncGenerator<unknown> {
+  const tok = new BundleTokenizer({ maxDepth: l.maxDepth, maxElementChars: l.maxJsonBytes })
+  let n = 0
+  const check = (objs: unknown[]) => {
+    n += objs.length
+    if (n > l.maxObjects) reject(file, `more than ${l.maxObjects} objects`)
   }
-  yield* checkedBundleObjects(doc, l, file)
+  try {
+    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+      const objs = tok.push(chunk as string)
+      check(objs)
+      yield* objs
+    }
+    tok.end()
+  } catch (e) {
+    if (e instanceof BundleSyntaxError) reject(file, e.message)
+    throw e
+  }
+  if (tok.type !== 'bundle') reject(file, `type is ${JSON.stringify(tok.type)}, not "bundle"`)
+  if (!isStixId(tok.id, 'bundle')) reject(file, `bad bundle id ${JSON.stringify(tok.id)}`)
 }
 
 /** The objects of an already parsed bundle, after the structural checks. */
