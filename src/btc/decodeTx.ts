@@ -1,7 +1,8 @@
 /**
  * Decode one transaction in the wire format: legacy or SegWit (BIP144: marker 0x00, flag 0x01, witnesses after
  * the outputs). Computes the txid over the non-witness serialisation (version | inputs+outputs | locktime) without
- * copying the transaction, and the wtxid over all of it. Scripts and witness items are views into `bytes`.
+ * copying the transaction; the wtxid (over all of it) is computed on first access. Scripts and witness items are
+ * views into `bytes`, and the wtxid getter reads `bytes` too: do not overwrite the buffer while using the result.
  *
  * Consensus rules are not checked (a transaction with no inputs, or spending more than it has, still decodes);
  * only the structure is. Truncation throws `DecodeError` naming `where` and the byte offset.
@@ -94,8 +95,6 @@ export function readTx(r: ByteReader, txidOut: Uint8Array, txidOff: number): Btc
   const locktime = r.u32('tx locktime')
   const end = r.pos
   const size = end - start
-  let txid: string
-  let wtxid: string
   let baseSize = size
   if (segwit) {
     // txid: hash version | inputs+outputs | locktime, gathered into a scratch buffer (one native hash call).
@@ -113,18 +112,13 @@ export function readTx(r: ByteReader, txidOut: Uint8Array, txidOff: number): Btc
     s[6 + ioLen] = bytes[end - 2]!
     s[7 + ioLen] = bytes[end - 1]!
     sha256dInto(s, 0, baseSize, txidOut, txidOff)
-    txid = toHexReversed(txidOut, txidOff, txidOff + 32)
-    sha256dInto(bytes, start, end, hashScratch, 0)
-    wtxid = toHexReversed(hashScratch, 0, 32)
   } else {
     sha256dInto(bytes, start, end, txidOut, txidOff)
-    txid = toHexReversed(txidOut, txidOff, txidOff + 32)
-    wtxid = txid
   }
+  const txid = toHexReversed(txidOut, txidOff, txidOff + 32)
   const weight = baseSize * 3 + size
-  return {
+  return new DecodedTx(
     txid,
-    wtxid,
     version,
     locktime,
     inputs,
@@ -133,7 +127,48 @@ export function readTx(r: ByteReader, txidOut: Uint8Array, txidOff: number): Btc
     coinbase,
     size,
     weight,
-    vsize: Math.ceil(weight / 4),
+    Math.ceil(weight / 4),
+    bytes,
+    start,
+  )
+}
+
+/**
+ * A decoded transaction. Every field is an own data property except `wtxid`, a getter: for a SegWit transaction it
+ * hashes the full serialisation (still held in the block buffer, like the script views) on first use and caches
+ * the hex. Block decoding never needs wtxids (the merkle root is over txids), so hashing every SegWit transaction a
+ * second time up front cost about 5% of decoding time for a value that ingest never reads.
+ */
+class DecodedTx implements BtcTx {
+  readonly #bytes: Uint8Array
+  readonly #start: number
+  #wtxid: string | undefined
+
+  constructor(
+    readonly txid: string,
+    readonly version: number,
+    readonly locktime: number,
+    readonly inputs: readonly BtcTxIn[],
+    readonly outputs: readonly BtcTxOut[],
+    readonly segwit: boolean,
+    readonly coinbase: boolean,
+    readonly size: number,
+    readonly weight: number,
+    readonly vsize: number,
+    bytes: Uint8Array,
+    start: number,
+  ) {
+    this.#bytes = bytes
+    this.#start = start
+    this.#wtxid = segwit ? undefined : txid
+  }
+
+  get wtxid(): string {
+    if (this.#wtxid === undefined) {
+      sha256dInto(this.#bytes, this.#start, this.#start + this.size, hashScratch, 0)
+      this.#wtxid = toHexReversed(hashScratch, 0, 32)
+    }
+    return this.#wtxid
   }
 }
 

@@ -39,7 +39,10 @@ export type BtcTxOut = {
 
 export type BtcTx = {
   readonly txid: string
-  /** Equals txid for non-SegWit transactions. */
+  /**
+   * Equals txid for non-SegWit transactions. For SegWit ones it is computed from the block buffer on first access
+   * (a getter, not an own property: `{ ...tx }` does not copy it).
+   */
   readonly wtxid: string
   readonly version: number
   readonly locktime: number
