@@ -2,12 +2,14 @@
 // maximum throughput, next to a trivial node:http server on the same machine as the ceiling; memory of 1M labels.
 //
 // Run after `npm run build`: node --expose-gc bench/screen.bench.js [--labels 1000000] [--duration 10]
-// Everything runs on 127.0.0.1; each load run is bounded (≤ 10 s).
-import { spawn } from 'node:child_process'
+// Everything runs on 127.0.0.1; each load run is bounded (≤ 10 s). The load generator (autocannon) runs in its own
+// process (this script re-run with --cannon), so it does not share an event loop with anything it measures.
+// `--serve-node-options '…'` adds Node flags to the `hound serve` process (e.g. to compare GC settings).
+import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -21,6 +23,10 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? Number(process.argv[i + 1]) : def
+}
+const strArg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : def
 }
 const N_LABELS = arg('labels', 1_000_000)
 const DURATION = Math.min(10, arg('duration', 10))
@@ -37,15 +43,17 @@ const freePort = () =>
 const mb = (b) => (b / 1024 / 1024).toFixed(1)
 const gc = () => globalThis.gc?.()
 
+/** The i-th synthetic EVM address (lower case, so valid). */
+const synthAddress = (i) => `0x${createHash('sha256').update(`addr${i}`).digest('hex').slice(0, 40)}`
+
 /** N synthetic EVM addresses with labels spread over categories and sources. */
 function synthLabels(n) {
   const cats = ['exchange', 'mixer', 'scam', 'gambling', 'darknet', 'defi', 'otc', 'merchant']
   const out = new Array(n)
   for (let i = 0; i < n; i++) {
-    const h = createHash('sha256').update(`addr${i}`).digest('hex').slice(0, 40)
     out[i] = {
       chain: 'evm-1',
-      address: `0x${h}`,
+      address: synthAddress(i),
       category: cats[i % cats.length],
       entity: `Entity ${i % 5000}`,
       source: `bench-source-${i % 4}`,
@@ -69,10 +77,43 @@ function waitForServe(child) {
   })
 }
 
+/**
+ * One autocannon run in a child process (this file with --cannon). `distinct: [addresses]` makes every request of a
+ * POST /v1/screen run screen the next address of the list (cache misses), instead of repeating one body.
+ */
 function cannon(opts) {
   return new Promise((res, rej) => {
-    autocannon({ connections: 20, pipelining: 1, duration: DURATION, ...opts }, (e, r) => (e ? rej(e) : res(r)))
+    const before = loadavg()[0]
+    execFile(
+      process.execPath,
+      [
+        fileURLToPath(import.meta.url),
+        '--cannon',
+        JSON.stringify({ connections: 20, pipelining: 1, duration: DURATION, ...opts }),
+      ],
+      { maxBuffer: 64 << 20 },
+      (e, out) => {
+        if (e) return rej(e)
+        const r = JSON.parse(out)
+        r.load = `${before.toFixed(1)}→${loadavg()[0].toFixed(1)}`
+        res(r)
+      },
+    )
   })
+}
+
+/** The --cannon child: run autocannon with the options given as JSON, print its result as JSON. */
+async function runCannon(json) {
+  const { distinct, ...o } = JSON.parse(json)
+  if (distinct) {
+    let i = 0
+    const n = Math.min(distinct.count, distinct.of)
+    const bodies = new Array(n)
+    for (let k = 0; k < n; k++) bodies[k] = JSON.stringify({ address: synthAddress(Math.floor((k * distinct.of) / n)) })
+    o.requests = [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % n] }) }]
+  }
+  const r = await new Promise((res, rej) => autocannon(o, (e, x) => (e ? rej(e) : res(x))))
+  process.stdout.write(JSON.stringify({ requests: r.requests, latency: r.latency, errors: r.errors, non2xx: r.non2xx }))
 }
 
 const row = (name, r) => ({
@@ -82,6 +123,7 @@ const row = (name, r) => ({
   'p99 ms': r.latency.p99,
   'max ms': r.latency.max,
   errors: r.errors + r.non2xx,
+  'load avg': r.load,
 })
 
 async function main() {
@@ -138,58 +180,78 @@ async function main() {
     await new Promise((r) => trivial.stderr.once('data', r))
     // 4. hound serve on the same store
     const port = await freePort()
+    const serveNodeOptions = strArg('serve-node-options', '')
     const serve = spawn(
       process.execPath,
-      [join(root, 'dist/cli/main.js'), '--db', db, 'serve', '--port', String(port), '--no-record'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
+      [
+        ...serveNodeOptions.split(' ').filter(Boolean),
+        join(root, 'dist/cli/main.js'),
+        '--db',
+        db,
+        'serve',
+        '--port',
+        String(port),
+        '--no-record',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     )
     const up = await waitForServe(serve)
     const headers = { 'x-api-key': key }
+    const json = { ...headers, 'content-type': 'application/json' }
     const results = []
     try {
       const tURL = `http://127.0.0.1:${trivialPort}/api/v1/address/${RONIN}`
       const hURL = `${up.url}/api/v1/address/${RONIN}`
-      await cannon({ url: hURL, headers, duration: 2 }) // warm-up (JIT)
+      const trm = { url: `${up.url}/public/v1/sanctions/screening`, method: 'POST', headers: json }
+      const screen = { url: `${up.url}/v1/screen`, method: 'POST', headers: json }
+      const trmBody = JSON.stringify([{ address: RONIN }])
+      const screenBody = JSON.stringify({ address: probe })
+      // warm-up (JIT) of every route and of the trivial server
+      await cannon({ url: hURL, headers, duration: 2 })
+      await cannon({ ...trm, body: trmBody, duration: 1 })
+      await cannon({ ...screen, body: screenBody, duration: 1 })
       await cannon({ url: tURL, duration: 2 })
-      results.push(row('trivial node:http @2000/s', await cannon({ url: tURL, overallRate: 2000 })))
-      results.push(row('hound GET facade @2000/s', await cannon({ url: hURL, headers, overallRate: 2000 })))
+      const at = { overallRate: 2000 }
+      results.push(row('trivial node:http @2000/s', await cannon({ url: tURL, ...at })))
+      results.push(row('hound GET facade @2000/s', await cannon({ url: hURL, headers, ...at })))
+      results.push(row('hound TRM POST (1 addr) @2000/s', await cannon({ ...trm, body: trmBody, ...at })))
+      results.push(row('hound POST /v1/screen (1 addr) @2000/s', await cannon({ ...screen, body: screenBody, ...at })))
       results.push(
         row(
-          'hound POST /v1/screen @2000/s',
-          await cannon({
-            url: `${up.url}/v1/screen`,
-            method: 'POST',
-            headers: { ...headers, 'content-type': 'application/json' },
-            body: JSON.stringify({ address: probe }),
-            overallRate: 2000,
-          }),
+          'hound POST /v1/screen, 50k distinct addrs @2000/s',
+          await cannon({ ...screen, distinct: { count: 50_000, of: N_LABELS }, ...at }),
         ),
       )
+      results.push(row('trivial node:http @2000/s (again)', await cannon({ url: tURL, ...at })))
       results.push(row('trivial node:http max', await cannon({ url: tURL })))
       results.push(row('hound GET facade max', await cannon({ url: hURL, headers })))
+      results.push(row('hound POST /v1/screen max', await cannon({ ...screen, body: screenBody })))
     } finally {
       serve.kill('SIGTERM')
       trivial.kill('SIGTERM')
     }
-    const maxT = results.find((r) => r.name === 'trivial node:http max')['req/s']
-    const maxH = results.find((r) => r.name === 'hound GET facade max')['req/s']
+    const rate = (name) => results.find((r) => r.name === name)['req/s']
+    const maxT = rate('trivial node:http max')
     console.log(
       `store: OFAC import ${ofacS.toFixed(1)} s, ${N_LABELS} labels inserted in ${insertS.toFixed(1)} s; serve warm in ${up.warm} s`,
     )
     console.log(up.line)
+    if (serveNodeOptions) console.log(`hound serve node options: ${serveNodeOptions}`)
     console.log('\nwarm state memory (LabelIndex):')
     console.table([mem])
-    console.log(`\nload: ${DURATION} s per run, 20 connections, loopback, autocannon`)
+    console.log(
+      `\nload: ${DURATION} s per run, 20 connections, loopback, autocannon in its own process; load avg = 1-min load average before→after the run (${cpus().length} cores)`,
+    )
     console.table(results)
-    console.log(`\nthroughput ratio hound/trivial = ${(maxH / maxT).toFixed(2)}`)
+    console.log(
+      `\nmax-rate ratio hound/trivial: GET facade ${(rate('hound GET facade max') / maxT).toFixed(2)}, POST /v1/screen ${(rate('hound POST /v1/screen max') / maxT).toFixed(2)}`,
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-main().catch((e) => {
+;(process.argv[2] === '--cannon' ? runCannon(process.argv[3]) : main()).catch((e) => {
   console.error(e)
   process.exitCode = 1
 })

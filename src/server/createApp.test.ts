@@ -308,6 +308,115 @@ describe('hound serve app', () => {
     }
   })
 
+  it('the node:http fast path answers exactly as the Hono app, request by request (and repeats from its cache)', async () => {
+    const { key: amberKey } = await createApiKey(store, { name: 'Parity amber', maxTlp: 'amber' })
+    const { key: writer } = await createApiKey(store, { name: 'Parity no-read', canRead: false, canWrite: true })
+    const keys = await ApiKeyRegistry.load(store)
+    const seen: string[][] = [[], []]
+    const make = (i: number) =>
+      createApp({ screener, keys, log: () => {}, onScreened: (r, k) => seen[i]!.push(`${r.address}|${k}`) }).app
+    const inProcess = make(0)
+    const s = await startServer(make(1), { port: 0 })
+    const basic = `Basic ${Buffer.from(`${key}:${key}`).toString('base64')}`
+    const json = { 'content-type': 'application/json' }
+    const cases: [string, RequestInit][] = [
+      [`/api/v1/address/${RONIN}`, { headers: { 'X-API-Key': key } }],
+      [`/api/v1/address/${RONIN.toLowerCase()}?x=1`, { headers: { 'X-API-Key': key } }],
+      [`/api/v1/address/${CLEAN_EVM}`, { headers: { Authorization: `Bearer ${key}` } }],
+      [`/api/v1/address/${X}`, { headers: { 'X-API-Key': key } }],
+      ['/api/v1/address/0x12345', { headers: { 'X-API-Key': key } }],
+      [`/api/v1/address/${RONIN}`, {}],
+      [`/api/v1/address/${RONIN}`, { headers: { 'X-API-Key': 'hk_nope_nope' } }],
+      [`/api/v1/address/${RONIN}`, { headers: { 'X-API-Key': writer } }],
+      [`/api/v1/address/${RONIN}/x`, { headers: { 'X-API-Key': key } }],
+      [
+        '/public/v1/sanctions/screening',
+        {
+          method: 'POST',
+          body: JSON.stringify([{ address: RONIN }, { address: X }]),
+          headers: { authorization: basic, ...json },
+        },
+      ],
+      [
+        '/public/v1/sanctions/screening',
+        { method: 'POST', body: '[{"address": "nope"}]', headers: { 'X-API-Key': key } },
+      ],
+      ['/public/v1/sanctions/screening', { method: 'POST', body: '{"address": 1}', headers: { 'X-API-Key': key } }],
+      ['/public/v1/sanctions/screening', { method: 'POST', body: '[]', headers: { 'X-API-Key': key } }],
+      [
+        '/v1/screen',
+        { method: 'POST', body: JSON.stringify({ address: RONIN }), headers: { 'X-API-Key': key, ...json } },
+      ],
+      [
+        '/v1/screen',
+        { method: 'POST', body: JSON.stringify({ address: RONIN }), headers: { 'X-API-Key': key, ...json } },
+      ],
+      [
+        '/v1/screen',
+        { method: 'POST', body: `\ufeff${JSON.stringify({ addresses: [X, M] })}`, headers: { 'X-API-Key': key } },
+      ],
+      [
+        '/v1/screen',
+        { method: 'POST', body: JSON.stringify({ addresses: [M, X] }), headers: { 'X-API-Key': amberKey } },
+      ],
+      [
+        '/v1/screen',
+        {
+          method: 'POST',
+          body: JSON.stringify({ transaction: g.names.txid(g.names.txIndex('mToX')) }),
+          headers: { 'X-API-Key': key },
+        },
+      ],
+      [
+        '/v1/screen',
+        { method: 'POST', body: JSON.stringify({ transaction: 'ab'.repeat(32) }), headers: { 'X-API-Key': key } },
+      ],
+      ['/v1/screen', { method: 'POST', body: '{"addresses": [', headers: { 'X-API-Key': key } }],
+      ['/v1/screen', { method: 'POST', body: '', headers: { 'X-API-Key': key } }],
+      ['/v1/screen', { method: 'POST', body: '[1]', headers: { 'X-API-Key': key } }],
+      [
+        '/v1/screen',
+        { method: 'POST', body: JSON.stringify({ addresses: [RONIN, 42] }), headers: { 'X-API-Key': key } },
+      ],
+      [
+        '/v1/screen',
+        { method: 'POST', body: JSON.stringify({ addresses: new Array(1001).fill(X) }), headers: { 'X-API-Key': key } },
+      ],
+      ['/v1/screen', { method: 'POST', body: 'x'.repeat(300 * 1024), headers: { 'X-API-Key': key } }],
+      ['/v1/screen', { method: 'POST', body: '{}' }],
+      ['/v1/screen', { method: 'POST', body: '{}', headers: { 'X-API-Key': writer } }],
+      ['/v1/screen', { method: 'GET', headers: { 'X-API-Key': key } }],
+      ['/openapi.json', {}],
+    ]
+    try {
+      for (const [path, init] of cases) {
+        const a = await inProcess.request(path, init)
+        const b = await fetch(`${s.url}${path}`, init)
+        const what = `${init.method ?? 'GET'} ${path.slice(0, 60)}`
+        expect(b.status, what).toBe(a.status)
+        expect(b.headers.get('content-type'), what).toBe(a.headers.get('content-type'))
+        expect(b.headers.get('www-authenticate'), what).toBe(a.headers.get('www-authenticate'))
+        expect(await b.text(), what).toBe(await a.text())
+      }
+      expect(seen[1]).toEqual(seen[0])
+      expect(seen[0]!.length).toBeGreaterThan(8)
+      // anonymous TRM calls are limited per client IP on both paths
+      const anon: number[] = []
+      for (let i = 0; i < 7; i++) {
+        const r = await fetch(`${s.url}/public/v1/sanctions/screening`, {
+          method: 'POST',
+          body: `[{"address":"${RONIN}"}]`,
+        })
+        anon.push(r.status)
+        if (r.status === 429) expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      }
+      expect(anon.slice(0, 5)).toEqual([201, 201, 201, 201, 201])
+      expect(anon).toContain(429)
+    } finally {
+      await s.close()
+    }
+  })
+
   it('rescreen lists the previously screened addresses whose answer changed after new intelligence', async () => {
     expect(await recorder.flush()).toBeGreaterThan(0)
     expect((await rescreen(store, screener)).changed).toHaveLength(0)

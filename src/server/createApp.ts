@@ -1,8 +1,13 @@
 /**
  * The `hound serve` application (Hono): body-size limit (413), JSON 404/500 without internal details, the
  * OpenAPI document, and the route modules. Other modules add their routes by passing more `RouteModule`s.
+ *
+ * Over a socket (startServer), the screening routes of the default modules are answered by a lean node:http
+ * listener (fastListener) with the same logic and bytes; a module that adds app-wide middleware (`app.use('*')`)
+ * must know that those three routes do not pass through it.
  * @module
  */
+import type { RequestListener } from 'node:http'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { Screener } from '../risk/Screener.js'
@@ -16,10 +21,22 @@ import {
   type ServerEnv,
   type ServerLimits,
 } from './context.js'
+import { type FastRoutes, fastListener } from './fastListener.js'
 import { openapiDocument } from './openapiDocument.js'
 import { RateLimiter } from './RateLimiter.js'
 import { sanctionsFacades } from './routes/sanctionsFacades.js'
 import { screenRoutes } from './routes/screenRoutes.js'
+
+/**
+ * The node:http fast path of each app made by createApp (startServer uses it): given the Hono listener for everything
+ * else, the listener that answers the screening routes directly.
+ */
+const fastPaths = new WeakMap<object, (fallback: RequestListener) => RequestListener>()
+
+/** The fast-path listener factory registered for an app, if any (see fastListener). */
+export function fastPathOf(app: object): ((fallback: RequestListener) => RequestListener) | undefined {
+  return fastPaths.get(app)
+}
 
 /** The modules `hound serve` mounts by default. */
 export const defaultRouteModules: readonly RouteModule[] = [sanctionsFacades, screenRoutes]
@@ -67,5 +84,7 @@ export function createApp(o: CreateAppOptions): { app: Hono<ServerEnv>; ctx: Ser
     )
     return apiError(c, 500, 'internal', 'internal error')
   })
+  const routes: FastRoutes = { facades: modules.includes(sanctionsFacades), screen: modules.includes(screenRoutes) }
+  if (routes.facades || routes.screen) fastPaths.set(app, (fallback) => fastListener(ctx, routes, fallback, log))
   return { app, ctx }
 }

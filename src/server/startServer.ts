@@ -1,11 +1,15 @@
 /**
- * Listen on a port (default 127.0.0.1:8080) with @hono/node-server. Port 0 picks a free port (tests).
+ * Listen on a port (default 127.0.0.1:8080) with node:http: the app's fast path for the screening routes (see
+ * fastListener) in front of the Hono app (@hono/node-server's listener) for everything else. Port 0 picks a free port
+ * (tests).
  * @module
  */
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { ServerEnv } from './context.js'
+import { fastPathOf } from './createApp.js'
 
 export type RunningServer = {
   readonly port: number
@@ -16,20 +20,23 @@ export type RunningServer = {
 
 export function startServer(app: Hono<ServerEnv>, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
+  const honoListener = getRequestListener(app.fetch, { hostname: host })
+  const fast = fastPathOf(app)
+  const server = createServer(fast ? fast(honoListener) : honoListener)
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: opts.port ?? 8080, hostname: host }, (info: AddressInfo) => {
+    server.on('error', reject)
+    server.listen(opts.port ?? 8080, host, () => {
+      const info = server.address() as AddressInfo
       resolve({
         port: info.port,
         host,
         url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
         close: () =>
           new Promise<void>((res) => {
-            const s = server as unknown as { close(cb: () => void): void; closeAllConnections?: () => void }
-            s.close(() => res())
-            s.closeAllConnections?.()
+            server.close(() => res())
+            server.closeAllConnections()
           }),
       })
     })
-    server.on('error', reject)
   })
 }
