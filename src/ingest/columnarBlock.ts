@@ -7,6 +7,7 @@
  */
 import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
 import { type ScriptType, scriptTypes } from '../core/model.js'
+import { KEY_WORDS, txidKeyInto } from './txidKey.js'
 
 const typeCode = new Map<ScriptType, number>(scriptTypes.map((t, i) => [t, i]))
 
@@ -26,6 +27,8 @@ export type ColumnarBlock = {
   txCount: number
   /** 64 hex chars per transaction. */
   txids: string
+  /** The UTXO-index key of each txid (txidKey.ts: 4 words per transaction). */
+  txKeys: Uint32Array
   txVersion: Int32Array
   txLocktime: Uint32Array
   txSize: Uint32Array
@@ -36,6 +39,8 @@ export type ColumnarBlock = {
   txOutCount: Uint32Array
   /** 64 hex chars per input. */
   prevTxids: string
+  /** The UTXO-index key of each input's prevout txid (4 words per input). */
+  prevKeys: Uint32Array
   prevVout: Uint32Array
   sequence: Uint32Array
   outValue: Float64Array
@@ -56,6 +61,8 @@ export function transferables(b: ColumnarBlock): ArrayBuffer[] {
     b.txFlags,
     b.txInCount,
     b.txOutCount,
+    b.txKeys,
+    b.prevKeys,
     b.prevVout,
     b.sequence,
     b.outValue,
@@ -90,6 +97,7 @@ export function columnarize(
     size: block.size,
     txCount: n,
     txids: '',
+    txKeys: new Uint32Array(KEY_WORDS * n),
     txVersion: new Int32Array(n),
     txLocktime: new Uint32Array(n),
     txSize: new Uint32Array(n),
@@ -99,6 +107,7 @@ export function columnarize(
     txInCount: new Uint32Array(n),
     txOutCount: new Uint32Array(n),
     prevTxids: '',
+    prevKeys: new Uint32Array(KEY_WORDS * nIn),
     prevVout: new Uint32Array(nIn),
     sequence: new Uint32Array(nIn),
     outValue: new Float64Array(nOut),
@@ -114,6 +123,7 @@ export function columnarize(
   for (let t = 0; t < n; t++) {
     const tx = txs[t]!
     txids[t] = tx.txid
+    txidKeyInto(tx.txid, 0, b.txKeys, KEY_WORDS * t)
     b.txVersion[t] = tx.version
     b.txLocktime[t] = tx.locktime
     b.txSize[t] = tx.size
@@ -124,6 +134,7 @@ export function columnarize(
     b.txOutCount[t] = tx.outputs.length
     for (const inp of tx.inputs) {
       prevs[i] = inp.prevTxid
+      txidKeyInto(inp.prevTxid, 0, b.prevKeys, KEY_WORDS * i)
       b.prevVout[i] = inp.prevVout
       b.sequence[i] = inp.sequence
       i++
