@@ -25,18 +25,21 @@ describe('TAXII collections: versions, added_after, next', () => {
     const store = await HoundStore.open(':memory:')
     try {
       const { key } = await createApiKey(store, { name: 'P', maxTlp: 'green' })
-      const col = new TaxiiCollections()
+      const col = await TaxiiCollections.open(':memory:')
       const green = COLLECTIONS.find((c) => c.alias === 'intel-green')!.id
-      col.add(green, ind('2024-03-01T12:00:00.000Z'))
-      col.add(green, ind('2024-03-02T12:00:00.000Z'))
-      col.add(green, { ...ind('2024-03-02T12:00:00.000Z'), id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a12' })
-      col.add(green, {
-        ...ind('2024-03-02T12:00:00.000Z'),
-        id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a13',
-        object_marking_refs: [TLP2_IDS.red],
-      })
-      expect(col.list(green)).toHaveLength(3)
-      expect(col.hasVersions(green)).toBe(true)
+      await col.add(green, [ind('2024-03-01T12:00:00.000Z')])
+      // the same version again is a no-op; a newer one and another object are added; RED is never stored
+      await col.add(green, [ind('2024-03-01T12:00:00.000Z'), ind('2024-03-02T12:00:00.000Z')])
+      const added = await col.add(green, [
+        { ...ind('2024-03-02T12:00:00.000Z'), id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a12' },
+        {
+          ...ind('2024-03-02T12:00:00.000Z'),
+          id: 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a13',
+          object_marking_refs: [TLP2_IDS.red],
+        },
+      ])
+      expect(added).toEqual(['2024-03-02T12:00:00.000Z', null])
+      expect(await col.count(green)).toBe(3)
       const { app } = createApp({
         screener: new Screener({ index: await LabelIndex.load(store) }),
         keys: await ApiKeyRegistry.load(store),
@@ -65,6 +68,20 @@ describe('TAXII collections: versions, added_after, next', () => {
       const p3 = await get(`?match[version]=all&limit=1&next=${p1.body.next}`)
       expect(p3.body.objects[0]!.modified).toBe('2024-03-02T12:00:00.000Z')
       expect(micros('2024-03-01T12:00:00.5Z')).toBe(micros('2024-03-01T12:00:00.500000Z'))
+      // versions endpoint and manifest come from the store too
+      const v = await app.request(
+        `/taxii2/api/collections/${green}/objects/indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a11/versions/`,
+        { headers: { 'x-api-key': key } },
+      )
+      expect(((await v.json()) as { versions: string[] }).versions).toEqual([
+        '2024-03-01T12:00:00.000Z',
+        '2024-03-02T12:00:00.000Z',
+      ])
+      const m = await app.request(`/taxii2/api/collections/${green}/manifest/?match[version]=all`, {
+        headers: { 'x-api-key': key },
+      })
+      expect(((await m.json()) as { objects: unknown[] }).objects).toHaveLength(3)
+      col.close()
     } finally {
       store.close()
     }

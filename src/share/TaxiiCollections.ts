@@ -1,14 +1,21 @@
 /**
- * The objects a TAXII server hosts, in memory, ordered by `date_added` (microsecond TAXII timestamps, unique and
- * increasing, so the order is total and `added_after` is exact). Collections are audiences: one per TLP level
- * (clear, green, amber, amber+strict) holding the objects marked at most that level, and an `inbox` peers write
- * to. TLP:RED objects are never loaded. `load` adds the local export (what this institution publishes) and keeps
- * the `date_added` of objects already present, so a refresh only appends what changed.
+ * The objects a TAXII server hosts, in DuckDB (`share_taxii_entries`, src/store/shareSchema.ts), ordered by
+ * `date_added` (microsecond TAXII timestamps, unique and increasing, so the order is total and `added_after` is
+ * exact). Collections are audiences: one per TLP level (clear, green, amber, amber+strict) holding the objects marked
+ * at most that level, and an `inbox` peers write to. TLP:RED objects are never stored.
+ *
+ * Memory does not grow with the collections: `load` streams this institution's export into a scratch table and
+ * merges it with one INSERT … SELECT (objects already present keep their `date_added`, so a refresh only appends
+ * what changed); a page is one SQL query (`date_added_us > t ORDER BY date_added_us LIMIT n`, which DuckDB's zone
+ * maps make O(page + skipped row groups)). `is_first`/`is_last` flags, kept up to date on every write, answer
+ * `match[version]=first|last` without grouping at read time. `hound serve` keeps this in its own DuckDB file beside
+ * the store (`<store>.taxii`), so other hound processes can write to the store meanwhile.
  * @module
  */
 import { type Tlp, tlpLevels } from '../core/model.js'
-import type { HoundStore } from '../store/HoundStore.js'
-import { ensureShareSchema } from '../store/shareSchema.js'
+import { ChunkAppender } from '../store/ChunkAppender.js'
+import { HoundStore } from '../store/HoundStore.js'
+import { ensureShareSchema, ensureTaxiiSchema } from '../store/shareSchema.js'
 import { stixObjects } from './exportStix.js'
 import { type StixObject, tlpOfRefs } from './markings.js'
 import { LEDGERHOUND_NAMESPACE, uuidv5 } from './stixIds.js'
@@ -20,7 +27,8 @@ export type TaxiiEntry = {
   readonly specVersion: string
   readonly dateAdded: string
   readonly tlp: Tlp
-  readonly json: string
+  /** The object's JSON text (present for object pages, absent for manifests). */
+  readonly json?: string
 }
 
 export type CollectionInfo = {
@@ -56,6 +64,11 @@ export function taxiiTs(ms: number, micros: number): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`
 }
 
+/** TAXII timestamp of an instant in microseconds. */
+export function taxiiTsOfMicros(us: number): string {
+  return taxiiTs(Math.floor(us / 1000), us % 1000)
+}
+
 /** Instant of a STIX/TAXII timestamp in microseconds (any fractional precision). */
 export function micros(ts: string): number {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(ts)
@@ -65,86 +78,263 @@ export function micros(ts: string): number {
   return base * 1000 + Number(frac)
 }
 
+/** What a page asks for (TAXII filters, already parsed). */
+export type PageQuery = {
+  readonly maxTlp: Tlp
+  /** Strictly after this instant (µs); from added_after and/or the next token. */
+  readonly afterMicros?: number
+  readonly limit: number
+  readonly ids?: readonly string[]
+  readonly types?: readonly string[]
+  readonly specVersions?: readonly string[]
+  /** match[version] values: last, first, all, or timestamps. Default ['last']. */
+  readonly versions?: readonly string[]
+  /** Include each object's JSON (objects endpoint) or not (manifest). */
+  readonly withJson: boolean
+}
+
+export type Page = { items: TaxiiEntry[]; more: boolean }
+
+const rank = (t: Tlp) => tlpLevels.indexOf(t)
+const STAGE_COLS = ['i64', 'str', 'str', 'str', 'i64', 'str', 'u8', 'str'] as const
+
+type Row = {
+  id: string
+  type: string
+  version: string
+  spec_version: string
+  date_added_us: bigint | number
+  tlp_rank: number
+  json?: string
+}
+
 export class TaxiiCollections {
-  /** Per collection id: entries in date_added order. */
-  private readonly entries = new Map<string, TaxiiEntry[]>()
-  private readonly known = new Map<string, string>()
   private lastMicros = 0
-  private readonly ids = new Map<string, Set<string>>()
-  /** Collections holding more than one version of some object (paging then groups versions). */
-  private readonly multi = new Set<string>()
+  /** One query at a time on the connection. */
+  private chain: Promise<unknown> = Promise.resolve()
 
-  private idsOf(collectionId: string): Set<string> {
-    let s = this.ids.get(collectionId)
-    if (!s) {
-      s = new Set()
-      this.ids.set(collectionId, s)
-    }
-    return s
+  private constructor(readonly db: HoundStore) {}
+
+  /** Open (or create) the collection store at `path` (`:memory:` in tests). */
+  static async open(
+    path: string,
+    { memoryLimitMiB = 384 }: { memoryLimitMiB?: number } = {},
+  ): Promise<TaxiiCollections> {
+    const db = await HoundStore.open(path)
+    // a server-side cache, not the analyst's store: bounded, spilling to disk beyond the limit
+    await db.run(`SET memory_limit = '${memoryLimitMiB}MB'`)
+    await ensureTaxiiSchema(db)
+    const c = new TaxiiCollections(db)
+    const r = await db.one<{ m: bigint | number | null }>('SELECT max(date_added_us) AS m FROM share_taxii_entries')
+    c.lastMicros = r?.m === null || r?.m === undefined ? 0 : Number(r.m)
+    return c
   }
 
-  /** Whether some object of the collection has several versions. */
-  hasVersions(collectionId: string): boolean {
-    return this.multi.has(collectionId)
+  close(): void {
+    this.db.close()
   }
 
-  constructor() {
-    for (const c of COLLECTIONS) this.entries.set(c.id, [])
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const r = this.chain.then(fn)
+    this.chain = r.catch(() => undefined)
+    return r
   }
 
-  private nextDateAdded(): string {
-    const now = Date.now() * 1000
-    this.lastMicros = Math.max(now, this.lastMicros + 1)
-    return taxiiTs(Math.floor(this.lastMicros / 1000), this.lastMicros % 1000)
+  /** Start of the next block of `n` date_added values (µs), strictly after every one given so far. */
+  private reserve(n: number): number {
+    const start = Math.max(Date.now() * 1000, this.lastMicros + 1)
+    this.lastMicros = start + n - 1
+    return start
   }
 
-  /** Add an object to a collection (idempotent per id+version). Returns its entry, or null for TLP:RED. */
-  add(collectionId: string, o: StixObject, json?: string): TaxiiEntry | null {
-    const tlp = tlpOfRefs(o.object_marking_refs, 'clear')
-    if (tlp === 'red') return null
-    const version = String(o.modified ?? o.created ?? '')
-    const k = `${collectionId}\u001f${o.id}\u001f${version}`
-    const list = this.entries.get(collectionId)!
-    if (this.known.has(k)) return list.find((e) => e.id === o.id && e.version === (version || e.dateAdded)) ?? null
-    const ids = this.idsOf(collectionId)
-    if (ids.has(o.id)) this.multi.add(collectionId)
-    else ids.add(o.id)
-    const dateAdded = this.nextDateAdded()
-    const e: TaxiiEntry = {
-      id: o.id,
-      type: o.type,
-      version: version || dateAdded,
-      specVersion: String(o.spec_version ?? '2.1'),
-      dateAdded,
-      tlp,
-      json: json ?? JSON.stringify(o),
-    }
-    this.known.set(k, dateAdded)
-    list.push(e)
-    return e
+  /**
+   * Add objects: each to the collections given by `target` (a collection id, or 'audiences' = every audience
+   * collection cleared for its TLP). Idempotent per collection, id and version. TLP:RED objects are skipped.
+   * Returns, per object in order, its version in the collection (null when not stored: RED).
+   */
+  async add(target: string, objects: Iterable<StixObject> | AsyncIterable<StixObject>): Promise<(string | null)[]> {
+    return this.serial(async () => {
+      const db = this.db
+      await db.run('DELETE FROM share_taxii_stage')
+      const app = new ChunkAppender(await db.appender('share_taxii_stage'), STAGE_COLS, 'share_taxii_stage')
+      const out: (string | null)[] = []
+      let seq = 0
+      for await (const o of objects) {
+        const tlp = tlpOfRefs(o.object_marking_refs, 'clear')
+        if (tlp === 'red') {
+          out.push(null)
+          continue
+        }
+        const version = String(o.modified ?? o.created ?? '')
+        out.push(version)
+        app.i64(0, seq++)
+        app.str(1, o.id)
+        app.str(2, o.type)
+        app.str(3, version)
+        app.i64(4, version ? micros(version) : 0)
+        app.str(5, String(o.spec_version ?? '2.1'))
+        app.u8(6, rank(tlp))
+        app.str(7, JSON.stringify(o))
+        app.endRow()
+      }
+      app.close()
+      if (seq === 0) return out
+      const cols =
+        target === 'audiences'
+          ? COLLECTIONS.filter((c) => c.tlp).map((c) => [c.id, rank(c.tlp!)] as const)
+          : [[target, rank('amber+strict')] as const]
+      const values = cols.map((_, i) => `(?, ?, ${i})`).join(', ')
+      const base = this.reserve(seq * cols.length)
+      await db.transaction(async () => {
+        await db.run(
+          `INSERT INTO share_taxii_entries
+          SELECT collection_id, id, type, CASE WHEN version = '' THEN NULL ELSE version END,
+            CASE WHEN version = '' THEN da ELSE version_us END, spec_version, da, tlp_rank, true, true, json
+          FROM (
+            SELECT c.collection_id, s.*, ? + row_number() OVER (ORDER BY s.seq, c.ord) - 1 AS da
+            FROM (SELECT * FROM share_taxii_stage QUALIFY row_number() OVER (PARTITION BY id, version ORDER BY seq) = 1) s
+            JOIN (VALUES ${values}) c(collection_id, max_rank, ord) ON s.tlp_rank <= c.max_rank
+            WHERE NOT EXISTS (SELECT 1 FROM share_taxii_entries e WHERE e.collection_id = c.collection_id
+              AND e.id = s.id AND coalesce(e.version, '') = s.version))`,
+          [base, ...cols.flat()],
+        )
+        // first/last version flags (new rows come in as both): only objects now holding several versions change
+        await db.run(
+          `UPDATE share_taxii_entries SET is_first = (version_us = m.mn), is_last = (version_us = m.mx)
+          FROM (SELECT collection_id, id, min(version_us) AS mn, max(version_us) AS mx FROM share_taxii_entries
+                WHERE id IN (SELECT id FROM share_taxii_stage) GROUP BY ALL HAVING count(*) > 1) m
+          WHERE share_taxii_entries.collection_id = m.collection_id AND share_taxii_entries.id = m.id`,
+        )
+      })
+      await db.run('DELETE FROM share_taxii_stage')
+      return out
+    })
   }
 
-  /** Publish an object to every audience collection cleared for its TLP. */
-  publish(o: StixObject): void {
-    const tlp = tlpOfRefs(o.object_marking_refs, 'clear')
-    const json = JSON.stringify(o)
-    for (const c of COLLECTIONS)
-      if (c.tlp && tlpLevels.indexOf(tlp) <= tlpLevels.indexOf(c.tlp)) this.add(c.id, o, json)
-  }
-
-  list(collectionId: string): readonly TaxiiEntry[] {
-    return this.entries.get(collectionId) ?? []
-  }
-
-  /** Load this institution's shareable intelligence (export up to amber+strict) and the stored inbox. */
+  /** Load this institution's shareable intelligence (export up to amber+strict, streamed) and the store's inbox. */
   async load(store: HoundStore, institution: string): Promise<void> {
-    for await (const o of stixObjects(store, { institution, maxTlp: 'amber+strict' })) this.publish(o)
+    await this.add('audiences', stixObjects(store, { institution, maxTlp: 'amber+strict' }))
     await ensureShareSchema(store)
     const inbox = COLLECTIONS.find((c) => c.writable)!.id
-    for (const r of await store.all<{ json: string }>(
-      'SELECT json FROM share_taxii_objects WHERE collection_id = ? ORDER BY date_added',
-      [inbox],
-    ))
-      this.add(inbox, JSON.parse(r.json) as StixObject)
+    async function* posted() {
+      for await (const ch of store.chunks(
+        'SELECT json FROM share_taxii_objects WHERE collection_id = ? ORDER BY date_added',
+        [inbox],
+      ))
+        for (const j of ch.json as string[]) yield JSON.parse(j) as StixObject
+    }
+    await this.add(inbox, posted())
+  }
+
+  /** Objects in a collection (all versions, every TLP). */
+  async count(collectionId: string): Promise<number> {
+    const r = await this.serial(() =>
+      this.db.one<{ n: bigint }>('SELECT count(*) AS n FROM share_taxii_entries WHERE collection_id = ?', [
+        collectionId,
+      ]),
+    )
+    return Number(r?.n ?? 0)
+  }
+
+  /** One page of a collection (filters, added_after/next, limit), keeping the key's TLP. */
+  async page(collectionId: string, q: PageQuery): Promise<Page> {
+    const where = ['collection_id = ?', 'tlp_rank <= ?']
+    const params: (string | number)[] = [collectionId, rank(q.maxTlp)]
+    if (q.afterMicros !== undefined) {
+      where.push('date_added_us > ?')
+      params.push(q.afterMicros)
+    }
+    const inList = (col: string, vs: readonly string[] | undefined) => {
+      if (!vs) return
+      where.push(`${col} IN (${vs.map(() => '?').join(', ')})`)
+      params.push(...vs)
+    }
+    inList('id', q.ids)
+    inList('type', q.types)
+    inList('spec_version', q.specVersions)
+    const vs = q.versions ?? ['last']
+    if (!vs.includes('all')) {
+      const or: string[] = []
+      if (vs.includes('last')) or.push('is_last')
+      if (vs.includes('first')) or.push('is_first')
+      const exact = vs.filter((v) => v !== 'last' && v !== 'first').map(micros)
+      if (exact.length) {
+        or.push(`version_us IN (${exact.map(() => '?').join(', ')})`)
+        params.push(...exact)
+      }
+      where.push(`(${or.join(' OR ')})`)
+    }
+    params.push(q.limit + 1)
+    const cond = where.join(' AND ')
+    const rows = await this.serial(async () => {
+      // the page's rows without their JSON first (a top-N over narrow columns), then the JSON of exactly those rows
+      // by their date_added range, which zone maps narrow to a few row groups
+      const page = await this.db.all<Row>(
+        `SELECT id, type, version, spec_version, date_added_us, tlp_rank FROM share_taxii_entries
+        WHERE ${cond} ORDER BY date_added_us LIMIT ?`,
+        params,
+      )
+      if (!q.withJson || page.length === 0) return page
+      const lo = page[0]!.date_added_us
+      const hi = page[page.length - 1]!.date_added_us
+      const js = await this.db.columns(
+        `SELECT date_added_us, json FROM share_taxii_entries
+        WHERE collection_id = ? AND date_added_us BETWEEN ? AND ? ORDER BY date_added_us`,
+        [collectionId, lo, hi],
+      )
+      const byDa = new Map<number, string>()
+      const das = js.date_added_us as (bigint | number)[]
+      const jsons = js.json as string[]
+      for (let i = 0; i < das.length; i++) byDa.set(Number(das[i]), jsons[i]!)
+      for (const r of page) r.json = byDa.get(Number(r.date_added_us))!
+      return page
+    })
+    const more = rows.length > q.limit
+    if (more) rows.pop()
+    return { items: rows.map(entryOf), more }
+  }
+
+  /** Keep a status resource (TAXII: at least 24 hours; kept here until the file is removed). */
+  async saveStatus(status: { id: string }): Promise<void> {
+    await this.serial(() =>
+      this.db.run('INSERT INTO share_taxii_status VALUES (?, ?, ?)', [
+        status.id,
+        JSON.stringify(status),
+        new Date().toISOString(),
+      ]),
+    )
+  }
+
+  /** A status resource by id, or null. */
+  async status(id: string): Promise<Record<string, unknown> | null> {
+    const r = await this.serial(() =>
+      this.db.one<{ json: string }>('SELECT json FROM share_taxii_status WHERE id = ?', [id]),
+    )
+    return r ? (JSON.parse(r.json) as Record<string, unknown>) : null
+  }
+
+  /** The versions of one object visible at `maxTlp`, in date_added order. */
+  async versions(collectionId: string, id: string, maxTlp: Tlp): Promise<TaxiiEntry[]> {
+    const rows = await this.serial(() =>
+      this.db.all<Row>(
+        `SELECT id, type, version, spec_version, date_added_us, tlp_rank FROM share_taxii_entries
+        WHERE collection_id = ? AND id = ? AND tlp_rank <= ? ORDER BY date_added_us`,
+        [collectionId, id, rank(maxTlp)],
+      ),
+    )
+    return rows.map(entryOf)
+  }
+}
+
+function entryOf(r: Row): TaxiiEntry {
+  const dateAdded = taxiiTsOfMicros(Number(r.date_added_us))
+  return {
+    id: r.id,
+    type: r.type,
+    version: r.version ?? dateAdded,
+    specVersion: r.spec_version,
+    dateAdded,
+    tlp: tlpLevels[r.tlp_rank]!,
+    ...(r.json !== undefined ? { json: r.json } : {}),
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The TAXII module as `hound serve` mounts it. The server does not hold the store (other hound processes write
- * meanwhile), so: collections are loaded from the store at start and again on SIGHUP; a POST opens the store for
+ * meanwhile), so: collections live in their own DuckDB file beside it (`<store>.taxii`, held by the server) and
+ * are refreshed from the store at start and again on SIGHUP (only new objects/versions are appended); a POST opens the store for
  * the write (serialised), stores the objects and imports them as labels, then sends the server SIGHUP so its
  * screening state reloads — pulled or pushed intelligence reaches screening at once. Also mounts the private
  * matching endpoint (psiRoutes).
@@ -12,8 +13,14 @@ import { psiRoutes } from './psiRoutes.js'
 import { TaxiiCollections } from './TaxiiCollections.js'
 import { taxiiRoutes } from './taxiiRoutes.js'
 
+/** Where `hound serve` keeps the TAXII collections of the store at `path`. */
+export function taxiiStorePath(path: string): string {
+  return `${path}.taxii`
+}
+
 export async function serveTaxiiModule(path: string, o: { institution: string }): Promise<RouteModule> {
-  const collections = new TaxiiCollections()
+  // the collections live in their own DuckDB file, held by this process (the store itself is not held open)
+  const collections = await TaxiiCollections.open(taxiiStorePath(path))
   const load = async () => {
     const s = await HoundStore.open(path)
     try {

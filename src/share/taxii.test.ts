@@ -31,7 +31,7 @@ async function instance(
 ) {
   const keys: Record<string, string> = {}
   for (const k of keySpecs) keys[k.name] = (await createApiKey(store, k)).key
-  const taxii = new TaxiiCollections()
+  const taxii = await TaxiiCollections.open(':memory:')
   await taxii.load(store, name)
   const screener = new Screener({ index: await LabelIndex.load(store), graph, tipHeight: 3 })
   let chain = Promise.resolve()
@@ -105,6 +105,8 @@ describe('TAXII 2.1: two instances on loopback', () => {
     await B?.server.close()
     A?.store.close()
     B?.store.close()
+    A?.taxii.close()
+    B?.taxii.close()
   })
 
   const get = (path: string, headers: Record<string, string>) => fetch(`${A.server.url}${path}`, { headers })

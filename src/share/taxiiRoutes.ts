@@ -19,7 +19,7 @@ import type { HoundStore } from '../store/HoundStore.js'
 import { ensureShareSchema } from '../store/shareSchema.js'
 import { importStixObjects } from './importStix.js'
 import { type StixObject, tlpAllowed } from './markings.js'
-import { COLLECTIONS, micros, type TaxiiCollections, type TaxiiEntry } from './TaxiiCollections.js'
+import { COLLECTIONS, micros, type Page, type PageQuery, type TaxiiCollections } from './TaxiiCollections.js'
 import { validateStixObject } from './validateStix.js'
 
 export const TAXII_MEDIA = 'application/taxii+json;version=2.1'
@@ -113,95 +113,49 @@ function collectionResource(col: (typeof COLLECTIONS)[number], k: ApiKeyRecord) 
   }
 }
 
-type Page = { items: TaxiiEntry[]; more: boolean; next?: string }
-
-/** First index whose date_added is after `t` (entries are sorted by date_added, unique). */
-function after(all: readonly TaxiiEntry[], t: number): number {
-  let lo = 0
-  let hi = all.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (micros(all[mid]!.dateAdded) > t) hi = mid
-    else lo = mid + 1
-  }
-  return lo
-}
-
 /**
- * Filter and page a collection's entries (match filters, added_after, limit/next), keeping the key's TLP. With one
- * version per object (the usual case) a page costs O(page): binary search to the start, then scan.
+ * The TAXII filters of a request (match[id|type|version|spec_version], added_after, limit, next) as a PageQuery,
+ * or the problem as a string.
  */
-function query(
-  c: Context,
-  all: readonly TaxiiEntry[],
-  maxTlp: Tlp,
-  multiVersion: boolean,
-  fixedId?: string,
-): Page | string {
+function pageQuery(c: Context, maxTlp: Tlp, withJson: boolean, fixedId?: string): PageQuery | string {
   const q = (n: string) => c.req.query(n)
-  const ids = q('match[id]')?.split(',')
-  const types = q('match[type]')?.split(',')
-  const sv = q('match[spec_version]')?.split(',')
-  const vs = (q('match[version]') ?? 'last').split(',')
+  const list = (n: string) => q(n)?.split(',')
   const lim = q('limit') === undefined ? MAX_PAGE : Number(q('limit'))
   if (!Number.isInteger(lim) || lim < 1) return 'limit must be a positive integer'
-  let start = 0
+  let after: number | undefined
   const aa = q('added_after')
   if (aa !== undefined) {
-    const t = micros(aa)
-    if (Number.isNaN(t)) return 'added_after is not a timestamp'
-    start = after(all, t)
+    after = micros(aa)
+    if (Number.isNaN(after)) return 'added_after is not a timestamp'
   }
   const next = q('next')
   if (next !== undefined) {
     const [da, id] = Buffer.from(next, 'base64url').toString('utf8').split('|')
     if (!da || !id || Number.isNaN(micros(da))) return 'bad next token'
-    start = Math.max(start, after(all, micros(da)))
+    after = Math.max(after ?? 0, micros(da))
   }
-  const pass = (e: TaxiiEntry) =>
-    tlpAllowed(e.tlp, maxTlp) &&
-    (!fixedId || e.id === fixedId) &&
-    (!ids || ids.includes(e.id)) &&
-    (!types || types.includes(e.type)) &&
-    (!sv || sv.includes(e.specVersion))
-  let keep: Set<TaxiiEntry> | null = null
-  const exact = vs.filter((v) => v !== 'last' && v !== 'first' && v !== 'all')
-  if (multiVersion && !vs.includes('all')) {
-    const byId = new Map<string, TaxiiEntry[]>()
-    for (const e of all) if (pass(e)) byId.set(e.id, [...(byId.get(e.id) ?? []), e])
-    keep = new Set()
-    for (const es of byId.values()) {
-      const sorted = [...es].sort((a, b) => micros(a.version) - micros(b.version))
-      if (vs.includes('last')) keep.add(sorted[sorted.length - 1]!)
-      if (vs.includes('first')) keep.add(sorted[0]!)
-      for (const e of sorted) if (exact.some((v) => micros(e.version) === micros(v))) keep.add(e)
-    }
-  }
-  const ok = (e: TaxiiEntry) =>
-    pass(e) &&
-    (keep
-      ? keep.has(e)
-      : exact.length === 0 ||
-        vs.includes('last') ||
-        vs.includes('first') ||
-        vs.includes('all') ||
-        exact.some((v) => micros(e.version) === micros(v)))
-  const items: TaxiiEntry[] = []
-  let more = false
-  for (let i = start; i < all.length; i++) {
-    if (!ok(all[i]!)) continue
-    if (items.length === Math.min(lim, MAX_PAGE)) {
-      more = true
-      break
-    }
-    items.push(all[i]!)
-  }
-  const last = items[items.length - 1]
+  const versions = list('match[version]') ?? ['last']
+  if (versions.some((v) => v !== 'last' && v !== 'first' && v !== 'all' && Number.isNaN(micros(v))))
+    return 'match[version] must be last, first, all or timestamps'
+  const ids = fixedId ? [fixedId] : list('match[id]')
+  const types = list('match[type]')
+  const specVersions = list('match[spec_version]')
+  for (const l of [ids, types, specVersions, versions]) if (l && l.length > 1000) return 'too many match values'
   return {
-    items,
-    more,
-    ...(more && last ? { next: Buffer.from(`${last.dateAdded}|${last.id}`).toString('base64url') } : {}),
+    maxTlp,
+    limit: Math.min(lim, MAX_PAGE),
+    withJson,
+    versions,
+    ...(after !== undefined ? { afterMicros: after } : {}),
+    ...(ids ? { ids } : {}),
+    ...(types ? { types } : {}),
+    ...(specVersions ? { specVersions } : {}),
   }
+}
+
+const nextToken = (p: Page) => {
+  const last = p.items[p.items.length - 1]
+  return p.more && last ? Buffer.from(`${last.dateAdded}|${last.id}`).toString('base64url') : undefined
 }
 
 function pageHeaders(p: Page): Record<string, string> {
@@ -212,7 +166,6 @@ function pageHeaders(p: Page): Record<string, string> {
 
 /** The TAXII route module. */
 export function taxiiRoutes(o: TaxiiOptions): RouteModule {
-  const statuses = new Map<string, Record<string, unknown>>()
   return {
     name: 'taxii',
     openapi: {
@@ -241,8 +194,8 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
           max_content_length: ctx.limits.maxBodyBytes,
         }),
       )
-      app.get(`${API}/status/:sid/`, a, (c) => {
-        const s = statuses.get(c.req.param('sid'))
+      app.get(`${API}/status/:sid/`, a, async (c) => {
+        const s = await o.collections.status(c.req.param('sid'))
         return s ? json(c, s) : taxiiError(c, 404, 'Not Found', 'no such status')
       })
       app.get(`${API}/collections/`, a, (c) => {
@@ -268,28 +221,32 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
           return taxiiError(c, 403, 'Forbidden', 'no access to this collection')
         return json(c, collectionResource(x, k))
       })
-      app.get(`${API}/collections/:cid/objects/`, a, (c) => {
+      app.get(`${API}/collections/:cid/objects/`, a, async (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp, o.collections.hasVersions(r.x.id))
-        if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
-        return json(
-          c,
-          { more: p.more, ...(p.next ? { next: p.next } : {}), objects: p.items.map((e) => JSON.parse(e.json)) },
+        const q = pageQuery(c, r.k.maxTlp, true)
+        if (typeof q === 'string') return taxiiError(c, 400, 'Bad Request', q)
+        const p = await o.collections.page(r.x.id, q)
+        const next = nextToken(p)
+        // the objects' JSON is stored as text: the envelope is assembled without re-parsing it
+        return c.body(
+          `{"more":${p.more}${next ? `,"next":"${next}"` : ''},"objects":[${p.items.map((e) => e.json).join(',')}]}`,
           200,
-          pageHeaders(p),
+          { 'content-type': TAXII_MEDIA, ...pageHeaders(p) },
         )
       })
-      app.get(`${API}/collections/:cid/manifest/`, a, (c) => {
+      app.get(`${API}/collections/:cid/manifest/`, a, async (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const p = query(c, o.collections.list(r.x.id), r.k.maxTlp, o.collections.hasVersions(r.x.id))
-        if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
+        const q = pageQuery(c, r.k.maxTlp, false)
+        if (typeof q === 'string') return taxiiError(c, 400, 'Bad Request', q)
+        const p = await o.collections.page(r.x.id, q)
+        const next = nextToken(p)
         return json(
           c,
           {
             more: p.more,
-            ...(p.next ? { next: p.next } : {}),
+            ...(next ? { next } : {}),
             objects: p.items.map((e) => ({
               id: e.id,
               date_added: e.dateAdded,
@@ -301,26 +258,24 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
           pageHeaders(p),
         )
       })
-      app.get(`${API}/collections/:cid/objects/:oid/`, a, (c) => {
+      app.get(`${API}/collections/:cid/objects/:oid/`, a, async (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const p = query(
-          c,
-          o.collections.list(r.x.id),
-          r.k.maxTlp,
-          o.collections.hasVersions(r.x.id),
-          c.req.param('oid'),
-        )
-        if (typeof p === 'string') return taxiiError(c, 400, 'Bad Request', p)
+        const q = pageQuery(c, r.k.maxTlp, true, c.req.param('oid'))
+        if (typeof q === 'string') return taxiiError(c, 400, 'Bad Request', q)
+        const p = await o.collections.page(r.x.id, q)
         if (p.items.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
-        return json(c, { more: p.more, objects: p.items.map((e) => JSON.parse(e.json)) }, 200, pageHeaders(p))
+        const next = nextToken(p)
+        return c.body(
+          `{"more":${p.more}${next ? `,"next":"${next}"` : ''},"objects":[${p.items.map((e) => e.json).join(',')}]}`,
+          200,
+          { 'content-type': TAXII_MEDIA, ...pageHeaders(p) },
+        )
       })
-      app.get(`${API}/collections/:cid/objects/:oid/versions/`, a, (c) => {
+      app.get(`${API}/collections/:cid/objects/:oid/versions/`, a, async (c) => {
         const r = readable(c)
         if (r.err) return r.err
-        const list = o.collections
-          .list(r.x.id)
-          .filter((e) => e.id === c.req.param('oid') && tlpAllowed(e.tlp, r.k.maxTlp))
+        const list = await o.collections.versions(r.x.id, c.req.param('oid'), r.k.maxTlp)
         if (list.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
         return json(c, { more: false, versions: list.map((e) => e.version) }, 200, {
           'X-TAXII-Date-Added-First': list[0]!.dateAdded,
@@ -359,12 +314,16 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
           if (p.length) failures.push({ id: typeof so?.id === 'string' ? so.id : '', message: p.join('; ') })
           else accepted.push(so)
         }
-        for (const so of accepted) {
-          const e = o.collections.add(x.id, so)
-          if (e) successes.push({ id: so.id, version: e.version })
-          else failures.push({ id: so.id, message: 'TLP:RED objects are not accepted' })
-        }
-        const ok = accepted.filter((so) => successes.some((s) => s.id === so.id))
+        const versions = await o.collections.add(x.id, accepted)
+        const ok: StixObject[] = []
+        accepted.forEach((so, i) => {
+          const v = versions[i]
+          if (v === null || v === undefined) failures.push({ id: so.id, message: 'TLP:RED objects are not accepted' })
+          else {
+            successes.push({ id: so.id, version: v || requestTs })
+            ok.push(so)
+          }
+        })
         if (o.withStore && ok.length) {
           await o.withStore(async (s) => {
             await ensureShareSchema(s)
@@ -394,7 +353,7 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
           successes,
           failures,
         }
-        statuses.set(status.id, status)
+        await o.collections.saveStatus(status)
         return json(c, status, 202)
       })
     },
