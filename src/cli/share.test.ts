@@ -1,0 +1,259 @@
+/**
+ * End-to-end, two institutions as two separate `hound serve` PROCESSES on loopback (the built CLI, each with its own
+ * store; both stores hold the real mainnet blocks 0–599):
+ * - A records an incident (block 9's coinbase stolen) and a TLP:RED label, and serves TAXII;
+ * - B pulls A with `hound share pull` (HTTP Basic, B's key at A), and B's own running server, after SIGHUP, screens
+ *   Hal's address (reached by the theft) as high risk with the path back to the stolen coins;
+ * - the TLP:RED statement never reaches B (not in any collection, not in B's store); a key without rights gets 403;
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { dataPath } from '../core/_testData.js'
+import { PsiClient } from '../share/psi.js'
+import { ensureBuilt, hound, houndMain } from './_runHound.js'
+
+const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
+const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
+const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
+/** An address A labels TLP:RED (a real-format address from the OFAC XBT list, used here only as a string). */
+const RED_ADDR = '129zKFLoVad9JtxSmDKeJoLCsjhGR7b3vr'
+
+type Serve = { p: ChildProcess; url: string; err: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> }
+
+/** `hound serve` as a child process; resolves once it announced its URL. */
+async function serve(db: string, institution: string): Promise<Serve> {
+  const p = spawn(process.execPath, [
+    houndMain,
+    '--db',
+    db,
+    'serve',
+    '--port',
+    '0',
+    '--no-record',
+    '--institution',
+    institution,
+  ])
+  let err = ''
+  let seen = 0
+  p.stderr!.on('data', (d) => {
+    err += d
+  })
+  /** The next match of `re` in output not yet consumed by a previous wait. */
+  const waitFor = (re: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(err.slice(seen))
+        if (m) {
+          seen += m.index + m[0].length
+          p.stderr!.off('data', check)
+          p.off('exit', onExit)
+          resolve(m)
+        }
+      }
+      const onExit = (c: number | null) => reject(new Error(`serve exited ${c}: ${err}`))
+      p.stderr!.on('data', check)
+      p.once('exit', onExit)
+      check()
+    })
+  const url = (await waitFor(/hound serve: (http:\/\/\S+)/))[1]!
+  return { p, url, err: () => err, waitFor }
+}
+
+const stop = (s: Serve | undefined) =>
+  s && s.p.exitCode === null
+    ? new Promise<number>((resolve) => {
+        s.p.once('exit', (c) => resolve(c ?? -1))
+        s.p.kill('SIGTERM')
+      })
+    : Promise.resolve(0)
+
+const basic = (user: string, key: string) => `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`
+
+describe('two hound serve processes on loopback: A publishes, B pulls and screens', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hound-share-'))
+  const dbA = join(dir, 'a.duckdb')
+  const dbB = join(dir, 'b.duckdb')
+  let A: Serve | undefined
+  let B: Serve | undefined
+  const keys: Record<string, string> = {}
+  const key = async (db: string, name: string, ...opts: string[]) => {
+    const r = await hound(['keys', 'create', '--name', name, ...opts, '--db', db, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    keys[name] = JSON.parse(r.stdout).key
+  }
+
+  beforeAll(async () => {
+    ensureBuilt([
+      'cli/share.ts',
+      'cli/serve.ts',
+      'share/serveTaxii.ts',
+      'share/taxiiRoutes.ts',
+      'share/TaxiiCollections.ts',
+    ])
+    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', dbA, '--json', '--quiet'])
+    expect(r.code, r.stderr).toBe(0)
+    // B is another institution watching the same chain: its own store, same blocks, no intelligence
+    copyFileSync(dbA, dbB)
+    // A records the incident (amber) and a TLP:RED statement of its own
+    const inc = await hound([
+      'incident',
+      'add',
+      '--name',
+      'Block 9 heist',
+      '--seed',
+      `${BLOCK9_CB}:0`,
+      '--db',
+      dbA,
+      '--json',
+    ])
+    expect(inc.code, inc.stderr).toBe(0)
+    const red = join(dir, 'red.jsonl')
+    writeFileSync(
+      red,
+      `${JSON.stringify({ address: RED_ADDR, chain: 'btc', category: 'stolen_funds', entity: 'Informant tip (RED)', source: 'tips', confidence: 'heuristic', tlp: 'red' })}\n`,
+    )
+    const imp = await hound(['intel', 'import', 'labels', red, '--db', dbA])
+    expect(imp.code, imp.stderr).toBe(0)
+    await key(dbA, 'Institution B', '--max-tlp', 'amber')
+    await key(dbA, 'Nobody', '--no-read', '--max-tlp', 'amber')
+    await key(dbB, 'B analyst', '--max-tlp', 'amber')
+    ;[A, B] = await Promise.all([serve(dbA, 'Institution A'), serve(dbB, 'Institution B')])
+  }, 240_000)
+
+  afterAll(async () => {
+    expect(await stop(A)).toBe(0)
+    expect(await stop(B)).toBe(0)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const screenOnB = async (address: string) => {
+    const r = await fetch(`${B!.url}/v1/screen`, {
+      method: 'POST',
+      headers: { 'X-API-Key': keys['B analyst']!, 'content-type': 'application/json' },
+      body: JSON.stringify({ addresses: [address] }),
+    })
+    expect(r.status).toBe(200)
+    return ((await r.json()) as { results: Record<string, unknown>[] }).results[0] as {
+      risk: string
+      labels: { source: string; category: string; tlp: string }[]
+      exposure: { incoming: { paths: { steps: { address: string }[] }[] } }
+    }
+  }
+
+  test('B pulls A over TAXII and its running server then screens the deposit address as high risk, with the path', async () => {
+    const before = await screenOnB(HAL)
+    expect(before.risk).toBe('none')
+    expect(before.labels).toEqual([])
+    const pull = await hound([
+      'share',
+      'pull',
+      '--peer',
+      `${A!.url}/taxii2/`,
+      '--user',
+      'Institution B',
+      '--key',
+      keys['Institution B']!,
+      '--db',
+      dbB,
+      '--json',
+    ])
+    expect(pull.code, pull.stderr).toBe(0)
+    const pr = JSON.parse(pull.stdout)
+    expect(pr.labelsAdded).toBeGreaterThan(1)
+    expect(pr.objects).toBeGreaterThan(pr.labelsAdded)
+    B!.p.kill('SIGHUP')
+    await B!.waitFor(/reloaded in/)
+    const after = await screenOnB(HAL)
+    expect(after.risk).toBe('high')
+    expect(after.labels).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ category: 'stolen_funds', source: 'share:Institution A', tlp: 'amber' }),
+      ]),
+    )
+    expect(after.exposure.incoming.paths[0]!.steps.map((s) => s.address)).toEqual([HAL, SATOSHI])
+    // a second pull resumes after the last page: nothing new
+    const again = await hound([
+      'share',
+      'pull',
+      '--peer',
+      `${A!.url}/taxii2/`,
+      '--user',
+      'Institution B',
+      '--key',
+      keys['Institution B']!,
+      '--db',
+      dbB,
+      '--json',
+    ])
+    expect(again.code, again.stderr).toBe(0)
+    expect(JSON.parse(again.stdout).labelsAdded).toBe(0)
+  })
+
+  test('the TLP:RED statement of A is never visible to B; a key without rights gets 403; bad credentials 401', async () => {
+    const h = {
+      authorization: basic('Institution B', keys['Institution B']!),
+      accept: 'application/taxii+json;version=2.1',
+    }
+    const cols = (await (await fetch(`${A!.url}/taxii2/api/collections/`, { headers: h })).json()) as {
+      collections: { id: string; can_read: boolean }[]
+    }
+    expect(cols.collections.length).toBeGreaterThan(0)
+    let seen = 0
+    for (const c of cols.collections.filter((x) => x.can_read)) {
+      const r = await fetch(`${A!.url}/taxii2/api/collections/${c.id}/objects/?match[version]=all`, { headers: h })
+      expect(r.status).toBe(200)
+      const text = await r.text()
+      seen += (JSON.parse(text) as { objects: unknown[] }).objects.length
+      expect(text).not.toContain(RED_ADDR)
+      expect(text).not.toContain('Informant tip')
+    }
+    expect(seen).toBeGreaterThan(0)
+    const onB = await screenOnB(RED_ADDR)
+    expect(onB.labels).toEqual([])
+    const nobody = { authorization: basic('Nobody', keys.Nobody!), accept: 'application/taxii+json;version=2.1' }
+    const amber = cols.collections[0]!.id
+    expect((await fetch(`${A!.url}/taxii2/api/collections/${amber}/objects/`, { headers: nobody })).status).toBe(403)
+    const wrong = { authorization: basic('Institution B', 'not-the-key'), accept: 'application/taxii+json;version=2.1' }
+    expect((await fetch(`${A!.url}/taxii2/api/collections/`, { headers: wrong })).status).toBe(401)
+  })
+
+  test('A keeps answering TAXII requests while it evaluates a private-matching batch', async () => {
+    const addrs = Array.from({ length: 1000 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, '0')}`)
+    const blinded = new PsiClient(addrs).blind()
+    const h = {
+      authorization: basic('Institution B', keys['Institution B']!),
+      accept: 'application/taxii+json;version=2.1',
+    }
+    const t0 = performance.now()
+    const match = fetch(`${A!.url}/taxii2/api/psi/`, {
+      method: 'POST',
+      headers: { ...h, 'content-type': 'application/json' },
+      body: JSON.stringify({ blinded }),
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { evaluated: string[] },
+      ms: performance.now() - t0,
+    }))
+    let done = false
+    void match.then(() => {
+      done = true
+    })
+    const latencies: number[] = []
+    while (!done) {
+      const t = performance.now()
+      const r = await fetch(`${A!.url}/taxii2/`, { headers: h })
+      expect(r.status).toBe(200)
+      await r.arrayBuffer()
+      latencies.push(performance.now() - t)
+    }
+    const m = await match
+    expect(m.status).toBe(200)
+    expect(m.body.evaluated).toHaveLength(1000)
+    // 1,000 scalar multiplications take seconds; discovery kept being answered meanwhile, each well within that
+    expect(latencies.length).toBeGreaterThanOrEqual(3)
+    expect(Math.max(...latencies)).toBeLessThan(m.ms / 2)
+  })
+})
