@@ -81,6 +81,13 @@ describe('TAXII collections: versions, added_after, next', () => {
         headers: { 'x-api-key': key },
       })
       expect(((await m.json()) as { objects: unknown[] }).objects).toHaveLength(3)
+      // deleting the newest version makes the older one the last again
+      const id = 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a11'
+      expect(await col.remove(green, id, { versions: ['last'] })).toBe(1)
+      const left = await col.page(green, { maxTlp: 'green', limit: 10, withJson: false, ids: [id] })
+      expect(left.items.map((e) => e.version)).toEqual(['2024-03-01T12:00:00.000Z'])
+      expect(await col.remove(green, id)).toBe(1)
+      expect(await col.count(green)).toBe(1)
       col.close()
     } finally {
       store.close()

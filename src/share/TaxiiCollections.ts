@@ -294,6 +294,52 @@ export class TaxiiCollections {
     return { items: rows.map(entryOf), more }
   }
 
+  /**
+   * Delete versions of one object from a collection (TAXII DELETE): `versions` as match[version] (default all),
+   * optionally only some spec versions. Returns how many rows were deleted; first/last flags are recomputed.
+   */
+  async remove(
+    collectionId: string,
+    id: string,
+    o: { versions?: readonly string[]; specVersions?: readonly string[] } = {},
+  ): Promise<number> {
+    const vs = o.versions ?? ['all']
+    const where = ['collection_id = ?', 'id = ?']
+    const params: (string | number)[] = [collectionId, id]
+    if (!vs.includes('all')) {
+      const or: string[] = []
+      if (vs.includes('last')) or.push('is_last')
+      if (vs.includes('first')) or.push('is_first')
+      const exact = vs.filter((v) => v !== 'last' && v !== 'first').map(micros)
+      if (exact.length) {
+        or.push(`version_us IN (${exact.map(() => '?').join(', ')})`)
+        params.push(...exact)
+      }
+      where.push(`(${or.join(' OR ')})`)
+    }
+    if (o.specVersions) {
+      where.push(`spec_version IN (${o.specVersions.map(() => '?').join(', ')})`)
+      params.push(...o.specVersions)
+    }
+    return this.serial(() =>
+      this.db.transaction(async () => {
+        const n = await this.db.one<{ n: bigint }>(
+          `SELECT count(*) AS n FROM share_taxii_entries WHERE ${where.join(' AND ')}`,
+          params,
+        )
+        await this.db.run(`DELETE FROM share_taxii_entries WHERE ${where.join(' AND ')}`, params)
+        await this.db.run(
+          `UPDATE share_taxii_entries SET is_first = (version_us = m.mn), is_last = (version_us = m.mx)
+          FROM (SELECT min(version_us) AS mn, max(version_us) AS mx FROM share_taxii_entries
+                WHERE collection_id = ? AND id = ?) m
+          WHERE collection_id = ? AND id = ?`,
+          [collectionId, id, collectionId, id],
+        )
+        return Number(n?.n ?? 0)
+      }),
+    )
+  }
+
   /** Keep a status resource (TAXII: at least 24 hours; kept here until the file is removed). */
   async saveStatus(status: { id: string }): Promise<void> {
     await this.serial(() =>

@@ -241,6 +241,30 @@ describe('TAXII 2.1: two instances on loopback', () => {
     expect(r.succeeded).toBe(r.posted)
     const onA = await queryLabels(A.store, { address: DEPOSIT })
     expect(onA.map((l) => [l.source, l.category])).toEqual([['share:Institution B', 'scam']])
+    // the posted objects are in A's inbox (store-backed); B may delete one (write right), a read-only key may not
+    const inbox = COLLECTIONS.find((x) => x.alias === 'inbox')!.id
+    expect(await A.taxii.count(inbox)).toBe(r.succeeded)
+    const one = (await A.taxii.page(inbox, { maxTlp: 'amber+strict', limit: 1, withJson: false })).items[0]!
+    const del = (key: string, q = '') =>
+      fetch(`${A.server.url}/taxii2/api/collections/${inbox}/objects/${one.id}/${q}`, {
+        method: 'DELETE',
+        headers: { 'x-api-key': key },
+      })
+    expect((await del(A.keys['No rights']!)).status).toBe(403)
+    expect((await del(A.keys['Institution B']!, '?match[version]=2000-01-01T00:00:00Z')).status).toBe(404)
+    expect((await del(A.keys['Institution B']!)).status).toBe(200)
+    expect((await del(A.keys['Institution B']!)).status).toBe(404)
+    expect(await A.taxii.count(inbox)).toBe(r.succeeded - 1)
+  })
+
+  it('status resources are read back from the collection store', async () => {
+    const st = { id: '0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a99', status: 'complete', total_count: 0 }
+    await A.taxii.saveStatus(st)
+    const r = await fetch(`${A.server.url}/taxii2/api/status/${st.id}/`, {
+      headers: { 'x-api-key': A.keys['Institution B']! },
+    })
+    expect(r.status).toBe(200)
+    expect(await r.json()).toEqual(st)
   })
 
   it('private matching: B learns which of its deposit addresses are in A’s stolen set (not RED ones), nothing else', async () => {

@@ -1,7 +1,8 @@
 /**
  * TAXII 2.1 on `hound serve` (a RouteModule): discovery `/taxii2/`, API root `/taxii2/api/`, collections per
  * audience (TLP level) plus an inbox, objects (GET with `added_after`, `limit`/`next`, `match[id|type|version|
- * spec_version]`; POST envelopes → 202 status), manifest, object, object versions, status; media type
+ * spec_version]`; POST envelopes → 202 status; DELETE of an object from the inbox), manifest, object, object
+ * versions, status (kept in the collection store); media type
  * `application/taxii+json;version=2.1`, `X-TAXII-Date-Added-First/Last`, errors as TAXII error resources.
  *
  * Authentication: HTTP Basic with user = the institution's key name and password = its API key (the TAXII
@@ -281,6 +282,25 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
           'X-TAXII-Date-Added-First': list[0]!.dateAdded,
           'X-TAXII-Date-Added-Last': list[list.length - 1]!.dateAdded,
         })
+      })
+      // TAXII 2.1 §5.7: delete an object (all versions, or those given by match[version]/match[spec_version]) from a
+      // collection the key may write to. The audience collections mirror our export (not writable): only the inbox.
+      app.delete(`${API}/collections/:cid/objects/:oid/`, a, async (c) => {
+        const x = col(c)
+        const k = c.get('apiKey')!
+        if (!x) return taxiiError(c, 404, 'Not Found', 'no such collection')
+        if (!canWrite(k, x.writable))
+          return taxiiError(c, 403, 'Forbidden', 'this key may not delete from this collection')
+        const versions = c.req.query('match[version]')?.split(',')
+        if (versions?.some((v) => v !== 'last' && v !== 'first' && v !== 'all' && Number.isNaN(micros(v))))
+          return taxiiError(c, 400, 'Bad Request', 'match[version] must be last, first, all or timestamps')
+        const specVersions = c.req.query('match[spec_version]')?.split(',')
+        const n = await o.collections.remove(x.id, c.req.param('oid'), {
+          ...(versions ? { versions } : {}),
+          ...(specVersions ? { specVersions } : {}),
+        })
+        if (n === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
+        return c.body(null, 200)
       })
       app.post(`${API}/collections/:cid/objects/`, a, async (c) => {
         const x = col(c)
