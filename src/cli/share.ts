@@ -3,13 +3,14 @@
  * bundles, a MISP feed, or over TAXII 2.1 (docs/sharing.md, docs/commands/share.md).
  * @module
  */
-import { createWriteStream, readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync, statSync } from 'node:fs'
 import { finished } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { UsageError } from '../core/errors.js'
 import { type Tlp, tlpLevels } from '../core/model.js'
 import { exportMispFeed } from '../share/exportMispFeed.js'
 import { type ExportStats, stixBundleLines } from '../share/exportStix.js'
+import { importMispFeed } from '../share/importMispFeed.js'
 import { importStixFile } from '../share/importStix.js'
 import { matchWithPeer, pullFromPeer, pushToPeer } from '../share/sharePeer.js'
 import { HoundStore } from '../store/HoundStore.js'
@@ -92,7 +93,9 @@ export function register(program: Command): void {
     })
   share
     .command('import <file>')
-    .description('Import a STIX 2.1 bundle: wallet indicators become labels with provenance (never overwriting yours)')
+    .description(
+      'Import a STIX 2.1 bundle (a file) or a MISP feed (a directory): wallet addresses become labels with provenance (never overwriting yours)',
+    )
     .option('--max-objects <n>', 'reject bundles with more objects (default 10,000,000)')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, _o: unknown, cmd: Command) => {
@@ -100,7 +103,9 @@ export function register(program: Command): void {
       const maxObjects = intOption(o.maxObjects, '--max-objects', 1)
       const store = await HoundStore.open(dbPath(o))
       try {
-        const r = await importStixFile(store, file, maxObjects ? { limits: { maxObjects } } : {})
+        const r = statSync(file).isDirectory()
+          ? await importMispFeed(store, file)
+          : await importStixFile(store, file, maxObjects ? { limits: { maxObjects } } : {})
         if (o.json) return printJson(r)
         process.stdout.write(
           `${file}: ${r.objects} objects from ${r.institutions.join(', ') || 'no institution'}: ${r.indicators} indicators, ${r.labelsAdded} labels added, ${r.labelsKnown} known, ${r.skippedCount} skipped\n`,

@@ -175,7 +175,7 @@ export class ImportStage {
    */
   async commit(
     sets: ReadonlyMap<string, string>,
-    o: { via: string; sha256: string | null; objects: number; sources: string },
+    o: { via: string; sha256: string | null; objects: number; sources: string; kind?: string },
   ): Promise<{ importId: number; added: number; known: number }> {
     this.labels.close()
     this.prov.close()
@@ -240,7 +240,7 @@ export class ImportStage {
       )
       await st.run('INSERT INTO intel_imports VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, 0, now())', [
         importId,
-        'stix',
+        o.kind ?? 'stix',
         o.sources,
         o.via,
         o.sha256,

@@ -103,6 +103,7 @@ export function buildMispEvent(e: MispEventInput): {
           category: 'Financial fraud',
           to_ids: true,
           value: a.address,
+          comment: a.comment ?? '',
           timestamp: at,
         },
         {
