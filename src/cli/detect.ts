@@ -126,9 +126,12 @@ export function register(program: Command): void {
       const kinds = parseKinds(o.kind)
       const since = intArg('--since', o.since)
       const minConfidence = parseConfidence(o.minConfidence)
-      // read-write even for a dry run: loading labels creates the (empty) intel tables when missing
-      await openReadStoreOrFail(o).then((s) => s.close())
-      const store = await HoundStore.open(dbPath(o))
+      // read-only for a dry run (--no-store); read-write only when the alerts are stored
+      let store = await openReadStoreOrFail(o)
+      if (o.store !== false) {
+        store.close()
+        store = await HoundStore.open(dbPath(o))
+      }
       try {
         const t0 = performance.now()
         const g = await loadUtxoGraph(store)

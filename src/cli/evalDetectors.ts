@@ -16,8 +16,7 @@ import { runDetectors } from '../detect/runDetectors.js'
 import { loadUtxoGraph } from '../graph/loadUtxoGraph.js'
 import { loadServiceLabels } from '../intel/loadServiceLabels.js'
 import { loadMemos } from '../store/detectMemos.js'
-import { HoundStore } from '../store/HoundStore.js'
-import { dbPath, printJson } from './context.js'
+import { printJson } from './context.js'
 import { parseConfidence } from './detect.js'
 import { evalCommand } from './evalClustering.js'
 import { openReadStoreOrFail } from './openReadStore.js'
@@ -51,8 +50,7 @@ export function register(program: Command): void {
     .action(async (_o: unknown, c: Command) => {
       const o = c.optsWithGlobals() as Opts
       const high = parseConfidence(o.confidence) ?? 0.9
-      await openReadStoreOrFail(o).then((s) => s.close())
-      const store = await HoundStore.open(dbPath(o))
+      const store = await openReadStoreOrFail(o)
       let result: Parameters<typeof formatDetectorEvaluation>[0]
       try {
         const t0 = performance.now()

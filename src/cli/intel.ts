@@ -86,7 +86,7 @@ export function register(program: Command): void {
         all?: boolean
         limit?: string
       }
-      const store = await openExistingStore(o)
+      const store = await openExistingStore(o, { readOnly: true })
       try {
         const labels = await queryLabels(store, {
           currentOnly: !o.all,

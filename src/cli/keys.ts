@@ -70,7 +70,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
-      const store = await openExistingStore(o)
+      const store = await openExistingStore(o, { readOnly: true })
       try {
         const list = (await listApiKeys(store)).map(({ keyHash: _h, ...r }) => r)
         if (o.json) return printJson(list)

@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import { InvalidInputError, NotSyncedError, UsageError } from '../core/errors.js'
 import type { ExposureParams } from '../risk/computeExposure.js'
 import { openScreener } from '../risk/openScreener.js'
-import { isScreenError } from '../risk/Screener.js'
+import { isScreenError, type ScreenResult } from '../risk/Screener.js'
 import { ScreeningRecorder } from '../risk/ScreeningRecorder.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { type PolicyName, policyNames } from '../trace/kernel.js'
@@ -18,8 +18,12 @@ import { intOption } from './ingest.js'
 /**
  * Open the store for a command that reads intelligence but must not create an empty store by accident
  * (a typo in --db would otherwise screen everything as "none"). NotSyncedError (exit 1) when missing.
+ * `readOnly` for commands that only read (several can then run at once; DuckDB allows one writer process).
  */
-export async function openExistingStore(o: { db?: string | undefined }): Promise<HoundStore> {
+export async function openExistingStore(
+  o: { db?: string | undefined },
+  opts: { readOnly?: boolean } = {},
+): Promise<HoundStore> {
   const path = dbPath(o)
   if (!existsSync(path)) {
     throw new NotSyncedError(
@@ -27,7 +31,28 @@ export async function openExistingStore(o: { db?: string | undefined }): Promise
       { details: { file: path } },
     )
   }
-  return HoundStore.open(path)
+  return HoundStore.open(path, opts.readOnly ? { readOnly: true } : {})
+}
+
+/**
+ * Record one screening for `hound rescreen`, opening the store read-write only for that moment. When the store is
+ * busy (another hound process holds it), the screening is not recorded and a note says so on stderr; the answer
+ * itself is unaffected.
+ */
+async function recordScreening(o: { db?: string | undefined }, r: ScreenResult): Promise<void> {
+  let store: HoundStore | null = null
+  try {
+    store = await openExistingStore(o)
+    const rec = new ScreeningRecorder(store)
+    rec.record(r, null)
+    await rec.flush()
+  } catch (e) {
+    process.stderr.write(
+      `hound screen: screening not recorded for rescreen (${e instanceof Error ? e.message : String(e)})\n`,
+    )
+  } finally {
+    store?.close()
+  }
 }
 
 export type ExposureCliOptions = { policy?: string; maxHops?: string; decay?: string }
@@ -70,14 +95,19 @@ export function register(program: Command): void {
         cluster?: boolean
       }
       const exposure = exposureOptions(o)
-      const store = await openExistingStore(o)
+      // read-only while loading and screening; read-write only for the moment of recording
+      const store = await openExistingStore(o, { readOnly: true })
+      let r: ScreenResult
       try {
         const screener = await openScreener(store, { withGraph: o.graph !== false, exposure })
-        const r = screener.screen(address, 'red', { cluster: Boolean(o.cluster) })
-        if (isScreenError(r)) throw new InvalidInputError(`invalid address '${r.address}': ${r.error}`)
-        const rec = new ScreeningRecorder(store)
-        rec.record(r, null)
-        await rec.flush()
+        const s = screener.screen(address, 'red', { cluster: Boolean(o.cluster) })
+        if (isScreenError(s)) throw new InvalidInputError(`invalid address '${s.address}': ${s.error}`)
+        r = s
+      } finally {
+        store.close()
+      }
+      await recordScreening(o, r)
+      {
         if (o.json) return printJson(r)
         const dv = r.dataVersion
         const lines = [
@@ -124,8 +154,6 @@ export function register(program: Command): void {
           }
         } else if (dv.tipHeight !== null) lines.push('', 'exposure: address not in the loaded chain data')
         process.stdout.write(`${lines.join('\n')}\n`)
-      } finally {
-        store.close()
       }
     })
 }

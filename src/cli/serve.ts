@@ -48,7 +48,7 @@ export function register(program: Command): void {
       const exposure = exposureOptions(o)
       const path = dbPath(o)
       const loadState = async () => {
-        const store = await openExistingStore(o)
+        const store = await openExistingStore(o, { readOnly: true })
         try {
           const screener = await openScreener(store, {
             withGraph: o.graph !== false,
@@ -89,8 +89,16 @@ export function register(program: Command): void {
       // The store is not held open while serving (DuckDB allows one writer process), so `hound intel import`,
       // `hound keys create` and `hound rescreen` work meanwhile; screenings are written every few seconds and kept
       // in memory while the store is busy. SIGHUP reloads labels, graph and keys.
+      // Flushes (read-write) and reloads (read-only) take turns: one process may not open the store both ways at once.
+      let turn: Promise<unknown> = Promise.resolve()
+      const exclusive = (f: () => Promise<void>): Promise<void> => {
+        const p = turn.then(f, f)
+        turn = p.catch(() => {})
+        return p
+      }
       let busy = false
-      const flush = async () => {
+      const flush = () => exclusive(flushNow)
+      const flushNow = async () => {
         if (!recorder || recorder.pendingCount === 0 || busy) return
         busy = true
         let store: HoundStore | null = null
@@ -105,7 +113,8 @@ export function register(program: Command): void {
         }
       }
       const timer = setInterval(() => void flush(), 5000)
-      const reload = async () => {
+      const reload = () => exclusive(reloadNow)
+      const reloadNow = async () => {
         const t = performance.now()
         try {
           const next = await loadState()

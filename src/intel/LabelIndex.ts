@@ -7,7 +7,7 @@
 import type { LabelCategory, LabelConfidence, Tlp } from '../core/model.js'
 import { tlpLevels } from '../core/model.js'
 import type { HoundStore } from '../store/HoundStore.js'
-import { ensureIntelSchema, intelVersion } from '../store/intelSchema.js'
+import { hasIntelTable, intelVersion } from '../store/intelSchema.js'
 import { canonicalAddress } from './canonicalAddress.js'
 import type { LabelScope } from './labels.js'
 
@@ -131,10 +131,11 @@ export class LabelIndex {
   /**
    * Load every label in force from the store. `maxTlp` drops labels more restricted than that level (a public
    * facade serves only `clear` intelligence, say). Each row crosses from DuckDB as one packed JSON string (two
-   * values per row instead of eighteen: the conversion of values to JS dominates the load time).
+   * values per row instead of eighteen: the conversion of values to JS dominates the load time). Read-only: a
+   * store without intelligence tables gives an empty index (version 0).
    */
   static async load(store: HoundStore, opts: { maxTlp?: Tlp } = {}): Promise<LabelIndex> {
-    await ensureIntelSchema(store)
+    if (!(await hasIntelTable(store))) return new LabelIndex(0)
     const idx = new LabelIndex(await intelVersion(store))
     const allowed = tlpLevels.slice(0, tlpLevels.indexOf(opts.maxTlp ?? 'red') + 1)
     const where = `valid_to IS NULL AND tlp IN (${allowed.map(() => '?').join(', ')})`

@@ -17,7 +17,7 @@ import {
 } from '../core/model.js'
 import { ChunkAppender } from '../store/ChunkAppender.js'
 import type { HoundStore } from '../store/HoundStore.js'
-import { bumpIntelVersion, ensureIntelSchema, nextId } from '../store/intelSchema.js'
+import { bumpIntelVersion, ensureIntelSchema, hasIntelTable, nextId } from '../store/intelSchema.js'
 import { canonicalAddress } from './canonicalAddress.js'
 
 /** `address`: the label is about this address. `cluster`: about every address clustered with it (cluster definer). */
@@ -282,9 +282,9 @@ export type LabelQuery = {
   readonly limit?: number
 }
 
-/** Labels from the store, newest first within an address. */
+/** Labels from the store, newest first within an address (read-only: none before the first import). */
 export async function queryLabels(store: HoundStore, q: LabelQuery = {}): Promise<LabelRecord[]> {
-  await ensureIntelSchema(store)
+  if (!(await hasIntelTable(store))) return []
   const where: string[] = []
   const params: string[] = []
   if (q.currentOnly !== false) where.push('valid_to IS NULL')

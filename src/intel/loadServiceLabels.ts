@@ -8,12 +8,15 @@
  *
  * Cluster labels (scope `cluster`, the GraphSense "cluster definer" idea): pass `clusterMembers` and every member
  * of the defining address's cluster gets the label (members keep their own address label when they have one).
+ *
+ * Read-only: a store without intelligence tables (or without chain data) gives no labels, and nothing is created, so
+ * trace, detect and screen can open the store read-only.
  * @module
  */
 import type { LabelCategory } from '../core/model.js'
 import { isServiceCategory, labelConfidences } from '../core/model.js'
 import type { HoundStore } from '../store/HoundStore.js'
-import { ensureIntelSchema } from '../store/intelSchema.js'
+import { hasIntelTable } from '../store/intelSchema.js'
 
 export type ServiceLabelValue = { category: LabelCategory; entity: string }
 
@@ -30,9 +33,8 @@ export async function loadServiceLabels(
   store: HoundStore,
   opts: LoadServiceLabelsOptions = {},
 ): Promise<Map<number, ServiceLabelValue>> {
-  await ensureIntelSchema(store)
   const out = new Map<number, ServiceLabelValue>()
-  if (!(await store.tables()).includes('addresses')) return out
+  if (!(await hasIntelTable(store)) || !(await store.tables()).includes('addresses')) return out
   const cats = opts.categories
   const rows = await store.all<Row>(
     `SELECT a.address_id, l.category, l.entity, l.confidence, l.scope

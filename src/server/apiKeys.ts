@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { InvalidInputError, NotFoundError } from '../core/errors.js'
 import { type Tlp, tlpLevels } from '../core/model.js'
 import type { HoundStore } from '../store/HoundStore.js'
-import { ensureIntelSchema } from '../store/intelSchema.js'
+import { ensureIntelSchema, hasIntelTable } from '../store/intelSchema.js'
 
 export type ApiKeyRecord = {
   readonly keyId: string
@@ -92,8 +92,9 @@ type KeyRow = {
 
 const iso = (d: Date | string | null) => (d === null ? null : d instanceof Date ? d.toISOString() : String(d))
 
+/** Every key (read-only: none before the first `keys create`). */
 export async function listApiKeys(store: HoundStore): Promise<ApiKeyRecord[]> {
-  await ensureIntelSchema(store)
+  if (!(await hasIntelTable(store, 'intel_api_keys'))) return []
   const rows = await store.all<KeyRow>('SELECT * FROM intel_api_keys ORDER BY created_at, key_id')
   return rows.map((r) => ({
     keyId: r.key_id,

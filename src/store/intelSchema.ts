@@ -12,6 +12,10 @@
  */
 import type { HoundStore } from './HoundStore.js'
 
+/**
+ * Create the intelligence tables when missing. Only writers call it (imports, incidents, keys, recorded
+ * screenings): readers check `hasIntelTable` instead, so they work on a store opened read-only.
+ */
 export async function ensureIntelSchema(store: HoundStore): Promise<void> {
   await store.run(`
     CREATE TABLE IF NOT EXISTS intel_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -43,11 +47,21 @@ export async function ensureIntelSchema(store: HoundStore): Promise<void> {
   `)
 }
 
+/** Whether the store has the intelligence table `name` (false before the first import: nothing to read). */
+export async function hasIntelTable(store: HoundStore, name = 'intel_labels'): Promise<boolean> {
+  const r = await store.one<{ n: bigint | number }>(
+    "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+    [name],
+  )
+  return Number(r?.n ?? 0) > 0
+}
+
 /**
  * The intelligence version: a counter bumped by every change to labels (imports, incidents). Screening results
  * carry it so `hound rescreen` and clients know which intelligence produced them.
  */
 export async function intelVersion(store: HoundStore): Promise<number> {
+  if (!(await hasIntelTable(store, 'intel_meta'))) return 0
   const r = await store.one<{ value: string }>("SELECT value FROM intel_meta WHERE key = 'version'")
   return r ? Number(r.value) : 0
 }
