@@ -105,7 +105,7 @@ export function register(program: Command): void {
       const store = await HoundStore.open(dbPath(o))
       try {
         const t0 = Date.now()
-        const g = await loadUtxoGraph(store, toHeight === undefined ? {} : { toHeight })
+        const g = await loadUtxoGraph(store, toHeight === undefined ? { names: false } : { toHeight, names: false })
         const loadMs = Date.now() - t0
         const labels = o.labels ? await loadServiceLabels(store) : undefined
         // graph tx 0 is the first stored transaction (the graph is loaded from the first stored block)

@@ -18,7 +18,12 @@ import { InvalidInputError } from '../core/errors.js'
 import { isServiceCategory, type LabelCategory } from '../core/model.js'
 import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
 import { Clustering, type ClusterStats } from './Clustering.js'
-import { type ChangeContext, newChangeContext, prepareChangeContext } from './change/ChangeContext.js'
+import {
+  type ChangeContext,
+  newChangeContext,
+  precomputeFreshOutputs,
+  prepareChangeContext,
+} from './change/ChangeContext.js'
 import { changeMasks, enabledBits } from './change/changeVotes.js'
 import { type ChangeHeuristic, combineChangeVotes, precisionArray } from './change/combineChangeVotes.js'
 import { detectCoinJoin } from './coinjoin/detectCoinJoin.js'
@@ -197,6 +202,7 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
   }
 
   const ctx: ChangeContext = newChangeContext(g)
+  if (p.change) precomputeFreshOutputs(ctx)
   const masks = new Int32Array(9)
   const prob = new Float64Array(32)
   const enabled = enabledBits(p.changeHeuristics)

@@ -13,7 +13,13 @@
  */
 import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
 import type { Clustering } from './Clustering.js'
-import { type ChangeContext, newChangeContext, popcount, prepareChangeContext } from './change/ChangeContext.js'
+import {
+  type ChangeContext,
+  newChangeContext,
+  popcount,
+  precomputeFreshOutputs,
+  prepareChangeContext,
+} from './change/ChangeContext.js'
 import { changeMasks } from './change/changeVotes.js'
 import {
   type ChangeHeuristic,
@@ -185,6 +191,7 @@ export function evaluateClustering(
 
   // eligibility and voters
   const ctx: ChangeContext = newChangeContext(g)
+  precomputeFreshOutputs(ctx)
   const masks = new Int32Array(9)
   const prob = new Float64Array(32)
   const precision = precisionArray()

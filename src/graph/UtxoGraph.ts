@@ -109,41 +109,43 @@ export function fromColumns(c: UtxoGraphColumns): UtxoGraph {
   if (c.txInStart.length !== txCount + 1 || c.txOutStart.length !== txCount + 1) {
     throw new InvariantError('txInStart/txOutStart must have txCount + 1 slots')
   }
+  // locals: the loops below run over every input and output, so keep property loads out of them
+  const { txInStart, txOutStart, inPrevOut, inValue, inAddr, outValue, outAddr } = c
   const inTx = new Uint32Array(inputCount)
   const outTx = new Uint32Array(outputCount)
   for (let t = 0; t < txCount; t++) {
-    for (let i = c.txInStart[t]!; i < c.txInStart[t + 1]!; i++) inTx[i] = t
-    for (let o = c.txOutStart[t]!; o < c.txOutStart[t + 1]!; o++) outTx[o] = t
+    for (let i = txInStart[t]!, e = txInStart[t + 1]!; i < e; i++) inTx[i] = t
+    for (let o = txOutStart[t]!, e = txOutStart[t + 1]!; o < e; o++) outTx[o] = t
   }
   const outSpentBy = new Int32Array(outputCount).fill(-1)
   for (let i = 0; i < inputCount; i++) {
-    const o = c.inPrevOut[i]!
+    const o = inPrevOut[i]!
     if (o >= 0) {
       outSpentBy[o] = i
       // Inputs whose prevout is in the graph always know value and address from it.
-      c.inValue[i] = c.outValue[o]!
-      c.inAddr[i] = c.outAddr[o]!
+      inValue[i] = outValue[o]!
+      inAddr[i] = outAddr[o]!
     }
   }
   let addressCount = 0
   for (let o = 0; o < outputCount; o++) {
-    const a = c.outAddr[o]!
+    const a = outAddr[o]!
     if (a + 1 > addressCount) addressCount = a + 1
   }
   for (let i = 0; i < inputCount; i++) {
-    const a = c.inAddr[i]!
+    const a = inAddr[i]!
     if (a + 1 > addressCount) addressCount = a + 1
   }
   const addrOutStart = new Uint32Array(addressCount + 1)
   for (let o = 0; o < outputCount; o++) {
-    const a = c.outAddr[o]!
+    const a = outAddr[o]!
     if (a >= 0) addrOutStart[a + 1]!++
   }
   for (let a = 0; a < addressCount; a++) addrOutStart[a + 1]! += addrOutStart[a]!
   const fill = addrOutStart.slice(0, addressCount)
   const addrOuts = new Uint32Array(addrOutStart[addressCount]!)
   for (let o = 0; o < outputCount; o++) {
-    const a = c.outAddr[o]!
+    const a = outAddr[o]!
     if (a >= 0) addrOuts[fill[a]!++] = o
   }
   return { ...c, txCount, inputCount, outputCount, addressCount, inTx, outTx, outSpentBy, addrOutStart, addrOuts }

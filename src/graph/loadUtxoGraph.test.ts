@@ -4,6 +4,7 @@ import { decodeBlock } from '../btc/decodeBlock.js'
 import { networks } from '../btc/networks.js'
 import type { BtcBlock } from '../btc/types.js'
 import { dataPath } from '../core/_testData.js'
+import { InvariantError } from '../core/errors.js'
 import { readBlkFramed } from '../ingest/_testDecode.js'
 import { BtcIngestor } from '../ingest/BtcIngestor.js'
 import { HoundStore } from '../store/HoundStore.js'
@@ -107,6 +108,31 @@ describe('loadUtxoGraph', () => {
     expect(g.txHeight[g.outTx[funding]!]).toBe(9)
     expect(voutOf(g, funding)).toBe(0)
     expect(spendingTx(g, funding)).toBe(hal)
+  })
+
+  test('names: false loads the same arrays and no names; a name lookup throws', async () => {
+    const full = await loadUtxoGraph(store)
+    const g = await loadUtxoGraph(store, { names: false })
+    expect(g.txCount).toBe(full.txCount)
+    expect(g.addressCount).toBe(full.addressCount)
+    for (const k of [
+      'txHeight',
+      'txTime',
+      'txVersion',
+      'txFlags',
+      'inPrevOut',
+      'inValue',
+      'inAddr',
+      'outValue',
+      'outAddr',
+      'outType',
+      'outSpentBy',
+      'addrOuts',
+    ] as const) {
+      expect(Array.from(g[k]), k).toEqual(Array.from(full[k]))
+    }
+    expect(() => g.names.txid(0)).toThrowError(expect.objectContaining({ code: new InvariantError('x').code }))
+    expect(() => g.names.addressIndex('x')).toThrow(InvariantError)
   })
 
   test('a height slice: prevouts before it are outside the graph but keep their stored value and address', async () => {

@@ -13,7 +13,7 @@
  * @module
  */
 import type { DuckDBDataChunk } from '@duckdb/node-api'
-import { NotSyncedError } from '../core/errors.js'
+import { InvariantError, NotSyncedError } from '../core/errors.js'
 import { hasBtcSchema } from '../store/btcSchema.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import { fromColumns, type GraphNames, type UtxoGraph } from './UtxoGraph.js'
@@ -23,6 +23,11 @@ export type LoadUtxoGraphOptions = {
   fromHeight?: number | undefined
   /** Last height (inclusive); default the stored tip. */
   toHeight?: number | undefined
+  /**
+   * Load txids and address strings (default true). Clustering works on ids only and passes false: the names are
+   * then not read (about a third of the load time on a large store) and every `names` lookup throws.
+   */
+  names?: boolean | undefined
 }
 
 type Items = ArrayLike<number> & { readonly length: number }
@@ -36,6 +41,23 @@ const items = (chunk: DuckDBDataChunk, j: number): Items => {
   const it = vec(chunk, j).items
   if (!it || it instanceof BigUint64Array) throw new Error(`column ${j}: unexpected vector layout`)
   return it
+}
+
+/**
+ * Where the rows of a chunk go: the first id when the ids are consecutive (the common case: DuckDB scans the
+ * id-ordered table in order, so the columns can be copied with one `TypedArray.set` each), else -1.
+ */
+function consecutiveStart(id: Items, n: number): number {
+  if (n === 0) return -1
+  const first = id[0]!
+  if (id[n - 1]! - first !== n - 1) return -1
+  for (let k = 1; k < n; k++) if (id[k]! !== first + k) return -1
+  return first
+}
+
+/** dst[at..at+n) = src[0..n) (typed-array copy, converting element types like an assignment would). */
+function copyInto(dst: Float64Array | Int32Array | Uint32Array | Uint8Array, src: Items, at: number, n: number) {
+  dst.set((src as Int32Array).subarray(0, n), at)
 }
 
 /**
@@ -70,8 +92,9 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
   for await (const c of store.rawChunks(`SELECT height, time FROM blocks WHERE height BETWEEN ${lo} AND ${hi}`)) {
     const h = items(c, 0)
     const t = items(c, 1)
-    for (let k = 0; k < c.rowCount; k++) blockTime.set(h[k]!, t[k]!)
+    for (let k = 0, n = c.rowCount; k < n; k++) blockTime.set(h[k]!, t[k]!)
   }
+  const withNames = opts.names ?? true
 
   const txHeight = new Uint32Array(nTx)
   const txTime = new Uint32Array(nTx)
@@ -81,30 +104,56 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
   const txFlags = new Uint8Array(nTx)
   const nInOf = new Uint32Array(nTx)
   const nOutOf = new Uint32Array(nTx)
-  const txidWords = new BigUint64Array(4 * nTx)
+  const txidWords = new BigUint64Array(withNames ? 4 * nTx : 0)
+  const txidCols = withNames
+    ? `, ('0x' || substr(txid, 1, 16))::UBIGINT, ('0x' || substr(txid, 17, 16))::UBIGINT,
+       ('0x' || substr(txid, 33, 16))::UBIGINT, ('0x' || substr(txid, 49, 16))::UBIGINT`
+    : ''
   for await (const c of store.rawChunks(
     `SELECT (tx_id - ${t0})::INTEGER, height, version, locktime, vsize,
             (coinbase::UTINYINT | (segwit::UTINYINT << 1) | (rbf::UTINYINT << 2))::UTINYINT,
-            input_count, output_count,
-            ('0x' || substr(txid, 1, 16))::UBIGINT, ('0x' || substr(txid, 17, 16))::UBIGINT,
-            ('0x' || substr(txid, 33, 16))::UBIGINT, ('0x' || substr(txid, 49, 16))::UBIGINT
+            input_count, output_count${txidCols}
      FROM txs WHERE tx_id >= ${t0} AND tx_id < ${t1}`,
   )) {
     const n = c.rowCount
-    const [id, h, ver, lt, vs, fl, ni, no] = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => items(c, j))
-    const words = [8, 9, 10, 11].map((j) => vec(c, j).items as BigUint64Array)
-    for (let k = 0; k < n; k++) {
-      const t = id![k]!
-      txHeight[t] = h![k]!
-      txTime[t] = blockTime.get(h![k]!) ?? 0
-      txVersion[t] = ver![k]!
-      txLocktime[t] = lt![k]!
-      txVsize[t] = vs![k]!
-      txFlags[t] = fl![k]!
-      nInOf[t] = ni![k]!
-      nOutOf[t] = no![k]!
-      for (let q = 0; q < 4; q++) txidWords[4 * t + q] = words[q]![k]!
+    const [id, h, ver, lt, vs, fl, ni, no] = [0, 1, 2, 3, 4, 5, 6, 7].map((j) => items(c, j)) as Items[]
+    const at = consecutiveStart(id!, n)
+    if (at >= 0) {
+      copyInto(txHeight, h!, at, n)
+      copyInto(txVersion, ver!, at, n)
+      copyInto(txLocktime, lt!, at, n)
+      copyInto(txVsize, vs!, at, n)
+      copyInto(txFlags, fl!, at, n)
+      copyInto(nInOf, ni!, at, n)
+      copyInto(nOutOf, no!, at, n)
+    } else {
+      for (let k = 0; k < n; k++) {
+        const t = id![k]!
+        txHeight[t] = h![k]!
+        txVersion[t] = ver![k]!
+        txLocktime[t] = lt![k]!
+        txVsize[t] = vs![k]!
+        txFlags[t] = fl![k]!
+        nInOf[t] = ni![k]!
+        nOutOf[t] = no![k]!
+      }
     }
+    if (withNames) {
+      const words = [8, 9, 10, 11].map((j) => vec(c, j).items as BigUint64Array)
+      for (let k = 0; k < n; k++) {
+        const t = id![k]!
+        for (let q = 0; q < 4; q++) txidWords[4 * t + q] = words[q]![k]!
+      }
+    }
+  }
+  // block time per tx: txs are in chain order, so one lookup per run of equal heights
+  for (let t = 0, prevH = -1, time = 0; t < nTx; t++) {
+    const h = txHeight[t]!
+    if (h !== prevH) {
+      prevH = h
+      time = blockTime.get(h) ?? 0
+    }
+    txTime[t] = time
   }
   const txInStart = new Uint32Array(nTx + 1)
   const txOutStart = new Uint32Array(nTx + 1)
@@ -126,8 +175,17 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
             coalesce(address_id, -1)::INTEGER
      FROM inputs WHERE input_id >= ${i0} AND input_id < ${i1}`,
   )) {
-    const [id, po, sq, v, a] = [0, 1, 2, 3, 4].map((j) => items(c, j))
-    for (let k = 0; k < c.rowCount; k++) {
+    const n = c.rowCount
+    const [id, po, sq, v, a] = [0, 1, 2, 3, 4].map((j) => items(c, j)) as Items[]
+    const at = consecutiveStart(id!, n)
+    if (at >= 0) {
+      copyInto(inPrevOut, po!, at, n)
+      copyInto(inSequence, sq!, at, n)
+      copyInto(inValue, v!, at, n)
+      copyInto(inAddr, a!, at, n)
+      continue
+    }
+    for (let k = 0; k < n; k++) {
       const i = id![k]!
       inPrevOut[i] = po![k]!
       inSequence[i] = sq![k]!
@@ -144,19 +202,26 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
     `SELECT (output_id - ${o0})::INTEGER, value::DOUBLE, coalesce(address_id, -1)::INTEGER, script_type
      FROM outputs WHERE output_id >= ${o0} AND output_id < ${o1}`,
   )) {
-    const [id, v, a, ty] = [0, 1, 2, 3].map((j) => items(c, j))
-    for (let k = 0; k < c.rowCount; k++) {
+    const n = c.rowCount
+    const [id, v, a, ty] = [0, 1, 2, 3].map((j) => items(c, j)) as Items[]
+    const at = consecutiveStart(id!, n)
+    if (at >= 0) {
+      copyInto(outValue, v!, at, n)
+      copyInto(outAddr, a!, at, n)
+      copyInto(outType, ty!, at, n)
+      continue
+    }
+    for (let k = 0; k < n; k++) {
       const o = id![k]!
       outValue[o] = v![k]!
-      const ad = a![k]!
-      outAddr[o] = ad
-      if (ad > maxAddr) maxAddr = ad
+      outAddr[o] = a![k]!
       outType[o] = ty![k]!
     }
   }
+  for (let o = 0; o < nOut; o++) if (outAddr[o]! > maxAddr) maxAddr = outAddr[o]!
   for (let i = 0; i < nIn; i++) if (inAddr[i]! > maxAddr) maxAddr = inAddr[i]!
 
-  const names = await loadNames(store, txidWords, maxAddr + 1)
+  const names = withNames ? await loadNames(store, txidWords, maxAddr + 1) : namesNotLoaded
   return fromColumns({
     txHeight,
     txTime,
@@ -177,6 +242,12 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
   })
 }
 
+const noNames = (): never => {
+  throw new InvariantError('graph loaded without names (loadUtxoGraph names: false)')
+}
+/** The names of a graph loaded with `names: false`: every lookup is a programming error. */
+const namesNotLoaded: GraphNames = { txid: noNames, txIndex: noNames, address: noNames, addressIndex: noNames }
+
 /** Address strings 0..count-1 packed in one buffer, and the lazy reverse indexes. */
 async function loadNames(store: HoundStore, txidWords: BigUint64Array, count: number): Promise<GraphNames> {
   const addrStart = new Uint32Array(count + 1)
@@ -188,7 +259,7 @@ async function loadNames(store: HoundStore, txidWords: BigUint64Array, count: nu
   )) {
     const id = items(c, 0)
     const sv = vec(c, 1)
-    for (let k = 0; k < c.rowCount; k++) {
+    for (let k = 0, n = c.rowCount; k < n; k++) {
       const s = sv.getItem(k) as string
       strs[id[k]!] = s
       lens[id[k]!] = s.length

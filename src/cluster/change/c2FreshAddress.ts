@@ -11,6 +11,14 @@ export function c2FreshAddress(ctx: ChangeContext, selfChangeMask: number): numb
   if (selfChangeMask !== 0) return 0
   const g = ctx.g
   let mask = 0
+  const first = ctx.firstOut
+  if (first !== null) {
+    for (let k = 0; k < ctx.n; k++) {
+      const o = ctx.o0 + k
+      if (ctx.spendable & (1 << k) && first[o >>> 5]! & (1 << (o & 31))) mask |= 1 << k
+    }
+    return mask
+  }
   for (let k = 0; k < ctx.n; k++) {
     if (!(ctx.spendable & (1 << k))) continue
     const o = ctx.o0 + k
