@@ -1,12 +1,17 @@
-// EVM benchmarks (run after `npm run build`): node bench/evm.bench.js [--txs N] [--transfers N]
-// 1. Ingest from a local Hardhat node (started here, offline): N transactions (90 % ETH payments, 10 % ERC-20
-//    transfers, which need struct-log traces), mined 250 per block, ingested over JSON-RPC with receipts and traces.
-// 2. Account-model trace over M synthetic transfers (power-law senders), every policy.
+// EVM benchmarks (run after `npm run build`): node bench/evm.bench.js [--txs N] [--transfers N] [--skip-ingest]
+//   [--batch-blocks 4] [--prefetch 2] [--rpc-batch 200] [--concurrency 4]
+// 1. Ingest from a local Hardhat node (started here, offline, request logging off), two mixes of N transactions
+//    each, mined 250 per block, ingested over JSON-RPC with a receipt for every transaction:
+//    A. 90 % ETH payments, 10 % ERC-20 transfers (the token's code cannot move ETH, so no trace is needed after
+//       one eth_getCode per contract and block);
+//    B. 80 % ETH payments, 10 % ERC-20 transfers, 10 % bridge deposits whose contract forwards the ETH in an
+//       internal call (each needs a struct-log trace: Hardhat offers neither callTracer nor trace_block).
+// 2. Account-model trace over M transfers: loaded from a DuckDB store (build) and traced with every policy.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createPublicClient, createWalletClient, http } from 'viem'
@@ -24,6 +29,10 @@ const arg = (name, def) => {
 }
 const N_TX = arg('--txs', 10_000)
 const N_TRANSFERS = arg('--transfers', 1_000_000)
+const BLOCKS = arg('--batch-blocks', 4)
+const BATCH = arg('--rpc-batch', 200)
+const CONC = arg('--concurrency', 4)
+const PREFETCH = arg('--prefetch', 2)
 
 async function freePort() {
   return new Promise((res) => {
@@ -40,7 +49,7 @@ async function startHardhat() {
   const cfg = join(dir, 'hardhat.config.cjs')
   writeFileSync(
     cfg,
-    `module.exports = { networks: { hardhat: { chainId: 31337, hardfork: 'cancun', blockGasLimit: 100000000, accounts: { count: 50 } } } }\n`,
+    `module.exports = { networks: { hardhat: { chainId: 31337, hardfork: 'cancun', blockGasLimit: 100000000, loggingEnabled: false, accounts: { count: 50 } } } }\n`,
   )
   const port = await freePort()
   const proc = spawn(
@@ -61,7 +70,12 @@ async function startHardhat() {
     let log = ''
     const on = (b) => {
       log += b
-      if (log.includes('Started HTTP')) res()
+      if (log.includes('Started HTTP')) {
+        // stop accumulating (the node may log every request; scanning that would cost this process CPU)
+        proc.stdout.off('data', on)
+        proc.stderr.off('data', on)
+        res()
+      }
     }
     proc.stdout.on('data', on)
     proc.stderr.on('data', on)
@@ -82,17 +96,19 @@ async function startHardhat() {
       await new Promise((res) => setTimeout(res, 100))
     }
   }
-  return { url, stop: () => proc.kill('SIGTERM') }
+  return { url, pid: proc.pid, stop: () => proc.kill('SIGTERM') }
 }
 
-function compileToken() {
+function compileContracts() {
   const solc = createRequire(import.meta.url)('solc')
-  const src = readFileSync(join(root, 'src/evm/_contracts/Token.sol'), 'utf8')
+  const sources = {}
+  for (const f of ['Token.sol', 'Mixer.sol'])
+    sources[f] = { content: readFileSync(join(root, 'src/evm/_contracts', f), 'utf8') }
   const out = JSON.parse(
     solc.compile(
       JSON.stringify({
         language: 'Solidity',
-        sources: { 'Token.sol': { content: src } },
+        sources,
         settings: {
           optimizer: { enabled: true, runs: 200 },
           evmVersion: 'paris',
@@ -101,8 +117,18 @@ function compileToken() {
       }),
     ),
   )
-  const c = out.contracts['Token.sol'].Token
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` }
+  const get = (f, n) => ({ abi: out.contracts[f][n].abi, bytecode: `0x${out.contracts[f][n].evm.bytecode.object}` })
+  return { token: get('Token.sol', 'Token'), bridge: get('Mixer.sol', 'Bridge') }
+}
+
+/** CPU seconds (user + system) used so far by process `pid` (Linux /proc). */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  } catch {
+    return Number.NaN
+  }
 }
 
 async function retryCall(f) {
@@ -116,61 +142,77 @@ async function retryCall(f) {
   }
 }
 
-async function benchIngest() {
+async function benchIngest(traced) {
   const node = await startHardhat()
   try {
     const pub = createPublicClient({ transport: http(node.url) })
     const w = createWalletClient({ transport: http(node.url, { batch: { batchSize: 200 } }) })
     const accs = await w.getAddresses()
-    const tok = compileToken()
-    const h = await retryCall(() =>
-      w.deployContract({
-        abi: tok.abi,
-        bytecode: tok.bytecode,
-        args: ['T', 'T', 18, 10n ** 30n],
+    const c = compileContracts()
+    const deploy = async (k, args) => {
+      const h = await retryCall(() =>
+        w.deployContract({ abi: c[k].abi, bytecode: c[k].bytecode, args, account: accs[0], chain: null }),
+      )
+      return (await pub.waitForTransactionReceipt({ hash: h })).contractAddress
+    }
+    const token = await deploy('token', ['T', 'T', 18, 10n ** 30n])
+    const bridge = await deploy('bridge', [])
+    // every sender holds tokens, so its ERC-20 transfers succeed and emit Transfer logs
+    for (let i = 1; i < 40; i++) {
+      const h = await w.writeContract({
+        address: token,
+        abi: c.token.abi,
+        functionName: 'transfer',
+        args: [accs[i], 10n ** 24n],
         account: accs[0],
         chain: null,
-      }),
-    )
-    const token = (await pub.waitForTransactionReceipt({ hash: h })).contractAddress
+      })
+      await pub.waitForTransactionReceipt({ hash: h })
+    }
+    const startBlock = Number(await pub.getBlockNumber()) + 1
     await pub.request({ method: 'evm_setAutomine', params: [false] })
     const t0 = performance.now()
     const perBlock = 250
+    const kinds = { eth: 0, erc20: 0, bridge: 0 }
     for (let sent = 0; sent < N_TX; ) {
       const k = Math.min(perBlock, N_TX - sent)
       const ps = []
-      const _retry = async (f) => {
-        for (let a = 0; ; a++) {
-          try {
-            return await f()
-          } catch (e) {
-            if (a >= 3 || /nonce/i.test(String(e?.details ?? e))) return null
-          }
-        }
-      }
       for (let i = 0; i < k; i++) {
         const n = sent + i
         const from = accs[n % 40]
         const to = accs[40 + (n % 10)]
-        if (n % 10 === 9 && from === accs[0])
+        if (n % 10 === 8 || (n % 10 === 9 && !traced)) {
+          kinds.erc20++
           ps.push(
             w.writeContract({
               address: token,
-              abi: tok.abi,
+              abi: c.token.abi,
               functionName: 'transfer',
-              args: [to, BigInt(n)],
+              args: [to, BigInt(n + 1)],
               account: from,
               chain: null,
               gas: 100000n,
             }),
           )
-        else if (n % 10 === 9)
+        } else if (n % 10 === 9 && traced) {
+          // a bridge deposit: the contract forwards the ETH to the vault in an internal call (needs a trace)
+          kinds.bridge++
           ps.push(
-            w
-              .sendTransaction({ account: from, to: token, value: 0n, data: '0x', chain: null, gas: 100000n })
-              .catch(() => null),
+            w.writeContract({
+              address: bridge,
+              abi: c.bridge.abi,
+              functionName: 'depositWithExpiry',
+              args: [to, '0x0000000000000000000000000000000000000000', BigInt(n + 1), `BTC:${n}`, 0n],
+              value: BigInt(n + 1),
+              account: from,
+              chain: null,
+              gas: 200000n,
+            }),
           )
-        else ps.push(w.sendTransaction({ account: from, to, value: BigInt(n + 1), chain: null, gas: 21000n }))
+        } else {
+          kinds.eth++
+          ps.push(w.sendTransaction({ account: from, to, value: BigInt(n + 1), chain: null, gas: 21000n }))
+        }
       }
       await Promise.all(ps)
       await pub.request({ method: 'evm_mine', params: [] })
@@ -178,22 +220,32 @@ async function benchIngest() {
     }
     const genSecs = (performance.now() - t0) / 1000
     const store = await HoundStore.open(':memory:')
-    const rpc = new EvmRpc(node.url, { batchSize: 200, concurrency: 4 })
-    const s = await ingestEvm(store, rpc, { batchBlocks: 4 })
-    const traced = await store.one('SELECT count(*) AS n FROM evm_txs WHERE gas_used > 21000')
+    // the setup blocks (deployments, token distribution) are ingested first, outside the timed run
+    const rpc0 = new EvmRpc(node.url)
+    await ingestEvm(store, rpc0, { to: startBlock - 1 })
+    const rpc = new EvmRpc(node.url, { batchSize: BATCH, concurrency: CONC })
+    const cpu0 = process.cpuUsage()
+    const node0 = cpuOf(node.pid)
+    const s = await ingestEvm(store, rpc, { from: startBlock, batchBlocks: BLOCKS, prefetch: PREFETCH })
+    const cpu = process.cpuUsage(cpu0)
+    const nodeCpu = cpuOf(node.pid) - node0
+    const q = async (sql) => Number((await store.one(sql, [startBlock])).n)
+    const counts = {
+      failed: await q('SELECT count(*) AS n FROM evm_txs WHERE block >= $1 AND status = 0'),
+      internal: await q('SELECT count(*) AS n FROM evm_transfers WHERE block >= $1 AND kind = 1'),
+      erc20: await q('SELECT count(*) AS n FROM evm_transfers WHERE block >= $1 AND kind = 2'),
+      events: await q('SELECT count(*) AS n FROM evm_events WHERE block >= $1'),
+    }
     store.close()
     return {
-      fetchSecs: s.fetchSeconds,
-      writeSecs: s.writeSeconds,
-      txs: s.txs,
-      blocks: s.blocks,
-      transfers: s.transfers,
-      secs: s.seconds,
+      ...s,
+      counts,
+      kinds,
       tps: s.txs / s.seconds,
-      traceMode: s.traceMode,
-      tracedTxs: Number(traced.n),
       genSecs,
       rpcCalls: rpc.calls,
+      houndCpu: (cpu.user + cpu.system) / 1e6,
+      nodeCpu,
     }
   } finally {
     node.stop()
@@ -240,24 +292,45 @@ function benchTrace() {
   return { buildMs, out, fullMs, endpoints: tr.endpoints.length }
 }
 
-const ing = process.argv.includes('--skip-ingest') ? null : await benchIngest()
+const skipIngest = process.argv.includes('--skip-ingest')
+const mixes = skipIngest ? [] : [false, true]
+const ings = []
+for (const traced of mixes) ings.push(await benchIngest(traced))
 const tr = benchTrace()
 const lines = []
-if (ing) {
+if (ings.length) {
   lines.push(
-    `EVM ingest from a local Hardhat node (${ing.txs} txs in ${ing.blocks} blocks, ${ing.tracedTxs} traced with struct logs, receipts for all, trace mode ${ing.traceMode})`,
+    `EVM ingest from a local Hardhat node (${ings[0].txs} txs per mix, 250 per block; receipts for every tx; trace mode ${ings[0].traceMode}: Hardhat offers neither callTracer nor trace_block)`,
   )
   lines.push('')
-  lines.push('| Measure | Value |')
-  lines.push('|---|---|')
-  lines.push(`| ingest wall time | ${ing.secs.toFixed(2)} s |`)
-  lines.push(`| **transactions / s** | **${Math.round(ing.tps).toLocaleString('en-US')}** |`)
-  lines.push(
-    `| of which waiting for the node / writing the store | ${ing.fetchSecs.toFixed(2)} s / ${ing.writeSecs.toFixed(2)} s |`,
+  const head = ['Measure', ...ings.map((i) => (i.kinds.bridge ? 'mix B: 10 % traced' : 'mix A: no trace needed'))]
+  lines.push(`| ${head.join(' | ')} |`)
+  lines.push(`|${head.map(() => '---').join('|')}|`)
+  const row = (name, f) => lines.push(`| ${name} | ${ings.map(f).join(' | ')} |`)
+  row(
+    'ETH payments / ERC-20 transfers / bridge deposits (internal ETH call)',
+    (i) => `${i.kinds.eth} / ${i.kinds.erc20} / ${i.kinds.bridge}`,
   )
-  lines.push(`| transfers written | ${ing.transfers} |`)
-  lines.push(`| JSON-RPC calls | ${ing.rpcCalls} |`)
-  lines.push(`| (scenario generation) | ${ing.genSecs.toFixed(1)} s |`)
+  row('ingest wall time', (i) => `${i.seconds.toFixed(2)} s`)
+  row('**transactions / s**', (i) => `**${Math.round(i.tps).toLocaleString('en-US')}**`)
+  row(
+    'waiting for the node (not overlapped) / writing the store',
+    (i) => `${i.fetchSeconds.toFixed(2)} s / ${i.writeSeconds.toFixed(2)} s`,
+  )
+  row('CPU: hound process / Hardhat node', (i) => `${i.houndCpu.toFixed(2)} s / ${i.nodeCpu.toFixed(2)} s`)
+  row(
+    'transfers written (internal from traces / ERC-20 logs)',
+    (i) => `${i.transfers} (${i.counts.internal} / ${i.counts.erc20})`,
+  )
+  row('protocol events / failed txs', (i) => `${i.counts.events} / ${i.counts.failed}`)
+  row('JSON-RPC calls', (i) => String(i.rpcCalls))
+  row('(scenario generation)', (i) => `${i.genSecs.toFixed(1)} s`)
+  lines.push('')
+  lines.push(
+    `Settings: ${BLOCKS} blocks per batch, ${PREFETCH} batches fetched ahead, ${BATCH} calls per JSON-RPC batch, ${CONC} batches in flight. Load average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
   lines.push('')
 }
 lines.push(

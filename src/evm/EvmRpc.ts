@@ -18,6 +18,11 @@ export type EvmRpcOptions = {
   timeoutMs?: number
   /** HTTP requests (batches) in flight. Default 8. */
   concurrency?: number
+  /**
+   * Largest HTTP response accepted, bytes. Default 1 GiB: a batch of struct-log traces easily exceeds viem's
+   * 10 MB default, and the node is one we chose to query.
+   */
+  maxResponseBytes?: number
 }
 
 /** JSON-RPC codes meaning "this node does not offer the method". */
@@ -42,6 +47,7 @@ export class EvmRpc {
         retryCount: opts.retries ?? 5,
         retryDelay: opts.retryDelayMs ?? 150,
         timeout: opts.timeoutMs ?? 60_000,
+        maxResponseBodySize: opts.maxResponseBytes ?? 2 ** 30,
       }),
     })
   }

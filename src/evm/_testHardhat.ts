@@ -83,6 +83,8 @@ async function startOnce(opts: { chainId?: number; accounts?: number }): Promise
       log += b.toString()
       if (log.includes('Started HTTP')) {
         clearTimeout(timer)
+        proc.stdout!.off('data', on)
+        proc.stderr!.off('data', on)
         res()
       }
     }

@@ -138,11 +138,22 @@ export async function fetchEvmBlocks(rpc: EvmRpc, from: number, to: number, stat
  * True when EVM bytecode contains an opcode that can move native value or run other code that can:
  * CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, SELFDESTRUCT (PUSH immediates skipped). Data bytes that
  * look like these opcodes only cause an unnecessary trace, never a missed one. EIP-7702 delegations count.
+ * The compiler's CBOR metadata trailer (Solidity, Vyper: a CBOR map whose length is the last two bytes) is not
+ * code and is skipped: its hash bytes would otherwise send half of all contracts to the tracer.
  */
 export function canMoveValue(code: string): boolean {
   const h = code.startsWith('0x') ? code.slice(2) : code
   if (h.startsWith('ef0100')) return true
-  for (let i = 0; i < h.length; i += 2) {
+  let end = h.length
+  if (h.length >= 4) {
+    const meta = Number.parseInt(h.slice(-4), 16) // bytes of CBOR before the 2-byte length
+    const start = h.length - 4 - 2 * meta
+    const first = start >= 0 ? Number.parseInt(h.slice(start, start + 2), 16) : 0
+    const key = start >= 0 ? Number.parseInt(h.slice(start + 2, start + 4), 16) : 0
+    // a CBOR map of 1–5 entries whose first key is a short text string ("ipfs", "bzzr0", "solc", "vyper")
+    if (meta > 0 && start >= 0 && first >= 0xa1 && first <= 0xa5 && key >= 0x61 && key <= 0x77) end = start
+  }
+  for (let i = 0; i < end; i += 2) {
     const op = Number.parseInt(h.slice(i, i + 2), 16)
     if (op >= 0x60 && op <= 0x7f) i += 2 * (op - 0x5f)
     else if (op === 0xf0 || op === 0xf1 || op === 0xf2 || op === 0xf4 || op === 0xf5 || op === 0xff) return true

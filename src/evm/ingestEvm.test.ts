@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clusterAccounts, loadAccountClusteringInput } from '../cluster/account/clusterAccounts.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { loadAccountTransferSet } from '../trace/account/loadAccountTransferSet.js'
+import { accountPolicies } from '../trace/account/propagateAccountTaint.js'
 import { traceAccounts } from '../trace/account/traceAccounts.js'
+import { traceAccountsBackward } from '../trace/account/traceAccountsBackward.js'
 import { type HardhatNode, startHardhat } from './_testHardhat.js'
 import { ETH, playScenario, type Scenario } from './_testScenario.js'
 import { EvmRpc } from './EvmRpc.js'
@@ -154,6 +156,36 @@ describe('ingest evm from a live Hardhat node: laundering scenario', () => {
     const fresh = f.outputs.find((o) => o.to === a.fresh && o.link?.kind === 'mixer')
     expect(fresh?.amount).toBe((ETH - sc.mixerFee).toString())
     expect(fresh?.link?.rules).toEqual(['H3-linked-addresses'])
+  })
+
+  it('traces backward from the exchange cash-out to the theft, under every policy', async () => {
+    const set = await loadAccountTransferSet(store)
+    const a = sc.accounts
+    const tx = (label: string) => sc.txs.find((t) => t.label === label)!.hash.toLowerCase()
+    const sweep = tx('deposit sweep')
+    const theft = tx('theft ETH')
+    const fan = tx('fan-out m5')
+    for (const policy of accountPolicies) {
+      const r = traceAccountsBackward(set, { policy, seeds: [sweep] })
+      expect(r.direction).toBe('backward')
+      expect(r.taintedIn).toEqual([
+        { chain: 'evm-31337', asset: 'ETH', symbol: 'ETH', amount: (10n * ETH - ETH / 200n).toString() },
+      ])
+      // the hot wallet's history before the store (its genesis balance) is where the stolen part came from
+      const hot = r.endpoints.find((e) => e.address === a.hot && e.reason === 'unknown-origin')
+      expect(hot, policy).toBeDefined()
+      expect(hot!.path, policy).toEqual([sweep, tx('m5 to deposit'), fan, theft])
+      expect(r.outputs.some((o) => o.txid === theft)).toBe(true)
+      if (policy === 'fifo') expect(hot!.amount).toBe((8n * ETH).toString()) // exactly the fan-out, as forward
+      if (policy === 'lifo') expect(hot!.amount).toBe((8n * ETH - ETH / 200n).toString()) // 2 clean ETH left first
+      if (policy !== 'poison') {
+        const total = r.endpoints.reduce((s, e) => s + BigInt(e.amount), 0n)
+        expect(total, policy).toBe(10n * ETH - ETH / 200n) // attribution conserved
+      }
+    }
+    // FIFO backward from the cash-out = FIFO forward from the thief, at that transfer
+    const fwd = traceAccounts(set, { policy: 'fifo', seeds: [a.thief!] })
+    expect(fwd.outputs.find((o) => o.txid === sweep)?.amount).toBe((8n * ETH).toString())
   })
 
   it('account clustering on the ingested chain: deposit-address reuse and self-authorization, with evidence', async () => {

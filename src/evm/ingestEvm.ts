@@ -28,6 +28,11 @@ export type IngestEvmOptions = {
   confirmations?: number
   /** Blocks per batch (one store transaction). Default 20. */
   batchBlocks?: number
+  /**
+   * Batches fetched ahead while the current one is decoded and written (default 2): the node works on the
+   * next ranges instead of waiting for the store.
+   */
+  prefetch?: number
   /** Poll interval while following, ms. Default 2000. */
   pollMs?: number
   traceMode?: TraceMode | 'auto'
@@ -100,7 +105,10 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
       )
     })
 
-  let prefetch: { from: number; to: number; p: Promise<Awaited<ReturnType<typeof fetchEvmBlocks>>> } | null = null
+  type Pending = { from: number; to: number; p: Promise<Awaited<ReturnType<typeof fetchEvmBlocks>>> }
+  // ranges being fetched ahead, in order; dropped whenever the plan changes (reorg, new target)
+  let prefetch: Pending[] = []
+  const depth = Math.max(0, o.prefetch ?? 2)
   let target = -1
   for (;;) {
     if (o.signal?.aborted) break
@@ -116,7 +124,7 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
         const h = await hashAt(rpc, Number(stored.number))
         if (h !== stored.hash) {
           next = (await rollbackToFork(store, rpc, chain, Number(stored.number), stats)) + 1
-          prefetch = null
+          prefetch = []
           continue
         }
       }
@@ -130,17 +138,19 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
     const hi = Math.min(next + batch - 1, target)
     // Pipelining: the next range is fetched while this one is decoded and written.
     const tf = performance.now()
-    const bundles = await (prefetch?.from === next && prefetch.to === hi
-      ? prefetch.p
-      : fetchEvmBlocks(rpc, next, hi, state))
-    prefetch = null
+    const head = prefetch[0]
+    if (head && (head.from !== next || head.to !== hi)) prefetch = []
+    const bundles = await (prefetch.shift()?.p ?? fetchEvmBlocks(rpc, next, hi, state))
     stats.fetchSeconds += (performance.now() - tf) / 1000
-    if (hi + 1 <= target && state.traceMode !== 'auto') {
-      const nf = hi + 1
-      const nt = Math.min(nf + batch - 1, target)
-      const p = fetchEvmBlocks(rpc, nf, nt, state)
-      p.catch(() => {}) // a failure surfaces when (if) the range is awaited
-      prefetch = { from: nf, to: nt, p }
+    if (state.traceMode !== 'auto') {
+      let nf = prefetch.length ? prefetch[prefetch.length - 1]!.to + 1 : hi + 1
+      while (prefetch.length < depth && nf <= target) {
+        const nt = Math.min(nf + batch - 1, target)
+        const p = fetchEvmBlocks(rpc, nf, nt, state)
+        p.catch(() => {}) // a failure surfaces when (if) the range is awaited
+        prefetch.push({ from: nf, to: nt, p })
+        nf = nt + 1
+      }
     }
     stats.traceMode = String(state.traceMode)
     // Parent-hash chain: first block against the store, the rest against each other.
@@ -157,7 +167,7 @@ export async function ingestEvm(store: HoundStore, rpc: EvmRpc, o: IngestEvmOpti
     if (broken) {
       if (below !== undefined && bundles[0]!.block.parentHash !== below.hash)
         next = (await rollbackToFork(store, rpc, chain, next - 1, stats)) + 1
-      prefetch = null
+      prefetch = []
       target = -1
       continue // the node moved under us: fetch again
     }

@@ -285,6 +285,8 @@ export async function writeEvmBatch(
       we.endRow()
     }
     we.close()
+    // one row per pool and batch (a batch can hold thousands of events on the same few pools)
+    const pools = new Map<string, [string, string]>()
     for (const e of events) {
       const role = e.ev.kind.startsWith('swap')
         ? 'swap'
@@ -293,7 +295,7 @@ export async function writeEvmBatch(
           : e.ev.kind === 'bridge-deposit'
             ? 'bridge'
             : null
-      if (!role || !('pool' in e.ev)) continue
+      if (!role || !('pool' in e.ev) || pools.has(e.ev.pool)) continue
       const protocol =
         e.ev.kind === 'bridge-deposit'
           ? e.ev.protocol
@@ -302,11 +304,13 @@ export async function writeEvmBatch(
             : e.ev.kind === 'swap-v2'
               ? 'uniswap-v2'
               : 'uniswap-v3'
+      pools.set(e.ev.pool, [role, protocol])
+    }
+    for (const [pool, [role, protocol]] of pools)
       await store.run(
         'INSERT INTO evm_pools (chain, address, role, protocol) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-        [chain, e.ev.pool, role, protocol],
+        [chain, pool, role, protocol],
       )
-    }
     for (const l of links)
       await store.run(
         `INSERT INTO evm_links (chain_from, tx_from, sub_from, chain_to, tx_to, sub_to, kind, confidence, evidence)

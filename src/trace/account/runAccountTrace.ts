@@ -1,7 +1,7 @@
 /**
  * The account-model side of `hound trace`: seeds that are EVM addresses or transaction hashes are traced on
- * the evm_* tables with the account policies. `tiho` maps to `dirty-first` (its account analogue); `all`
- * runs every account policy. Text output lists the endpoints per policy.
+ * the evm_* tables with the account policies, forward (traceAccounts) or backward (traceAccountsBackward).
+ * `tiho` maps to `dirty-first` (its account analogue); `all` runs every account policy. Text output lists the endpoints per policy.
  * @module
  */
 import { UsageError } from '../../core/errors.js'
@@ -11,6 +11,7 @@ import type { FeeConvention } from './AccountTransferSet.js'
 import { loadAccountTransferSet } from './loadAccountTransferSet.js'
 import { type AccountPolicy, accountPolicies } from './propagateAccountTaint.js'
 import { type AccountTraceResult, isEvmSeed, traceAccounts } from './traceAccounts.js'
+import { traceAccountsBackward } from './traceAccountsBackward.js'
 
 /** True when every seed (without its `@label`) is an EVM address or transaction hash. */
 export function allEvmSeeds(seeds: readonly string[]): boolean {
@@ -32,15 +33,16 @@ export async function runAccountTrace(
   store: HoundStore,
   o: RunAccountTraceOptions,
 ): Promise<AccountTraceResult | AccountTraceRuns> {
-  if (o.direction !== undefined && o.direction !== 'forward')
-    throw new UsageError('account-model (EVM) tracing is forward only in this version')
+  const direction = o.direction ?? 'forward'
+  if (direction !== 'forward' && direction !== 'backward')
+    throw new UsageError('--direction must be forward or backward')
   const p = o.policy === 'tiho' ? 'dirty-first' : o.policy
   if (p !== 'all' && !accountPolicies.includes(p as AccountPolicy))
     throw new UsageError(`--policy for EVM seeds must be one of ${accountPolicies.join(', ')}, tiho, all`)
   const set = await loadAccountTransferSet(store, { fee: o.fee ?? 'last' })
   const seeds = o.seeds.map((s) => s.split('@')[0]!.trim())
   const run = (policy: AccountPolicy) =>
-    traceAccounts(set, {
+    (direction === 'backward' ? traceAccountsBackward : traceAccounts)(set, {
       policy,
       seeds,
       followMixerLinks: o.followMixerLinks ?? false,

@@ -63,7 +63,7 @@ export type AccountLinkReport = {
 
 export type AccountTraceResult = {
   policy: AccountPolicy
-  direction: 'forward'
+  direction: 'forward' | 'backward'
   model: 'account'
   seeds: { seed: string; kind: 'address' | 'tx'; rows: number }[]
   taintedIn: AssetAmount[]
