@@ -23,7 +23,7 @@
  */
 import { copyFileSync, existsSync, rmSync } from 'node:fs'
 import { loadavg } from 'node:os'
-import { clusterGraph, resolveClusterParameters } from '../dist/cluster/clusterGraph.js'
+import { clusterGraph, clusteringLoadOptions, resolveClusterParameters } from '../dist/cluster/clusterGraph.js'
 import { HEURISTIC_CHANGE, STATUS_APPLIED } from '../dist/cluster/EvidenceLog.js'
 import { UnionFind } from '../dist/cluster/UnionFind.js'
 import { loadUtxoGraph } from '../dist/graph/loadUtxoGraph.js'
@@ -169,7 +169,7 @@ for (const kind of ['random', 'cioh-like']) benchUnionFind(`synthetic: ${kind}`,
 const simStore = arg('sim-store')
 if (simStore) {
   const store = await HoundStore.open(simStore, { readOnly: true })
-  const g = await loadUtxoGraph(store, { names: false })
+  const g = await loadUtxoGraph(store, clusteringLoadOptions)
   store.close()
   const c = clusterGraph(g, resolveClusterParameters({ change: true, changeHorizon: 12 }))
   benchUnionFind(`real: sim chain ${fmt(g.txCount)} txs (CIOH + change)`, realPairs(g, c))
@@ -194,7 +194,7 @@ if (!process.argv.includes('--skip-e2e')) {
       }
       global.gc?.()
       const m0 = process.memoryUsage()
-      const [g, w1, c1] = await timed(() => loadUtxoGraph(store, { names: false }))
+      const [g, w1, c1] = await timed(() => loadUtxoGraph(store, clusteringLoadOptions))
       phases.push(['load: loadUtxoGraph (ids only)', sec(w1), sec(c1), load()])
       global.gc?.()
       const m1 = process.memoryUsage()

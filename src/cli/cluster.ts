@@ -6,7 +6,7 @@
 import type { Command } from 'commander'
 import type { ChangeHeuristic } from '../cluster/change/combineChangeVotes.js'
 import { changeHeuristics } from '../cluster/change/combineChangeVotes.js'
-import type { ClusterParameters } from '../cluster/clusterGraph.js'
+import { type ClusterParameters, clusteringLoadOptions } from '../cluster/clusterGraph.js'
 import { UsageError } from '../core/errors.js'
 import { loadUtxoGraph } from '../graph/loadUtxoGraph.js'
 import { loadServiceLabels } from '../intel/loadServiceLabels.js'
@@ -105,7 +105,7 @@ export function register(program: Command): void {
       const store = await HoundStore.open(dbPath(o))
       try {
         const t0 = Date.now()
-        const g = await loadUtxoGraph(store, toHeight === undefined ? { names: false } : { toHeight, names: false })
+        const g = await loadUtxoGraph(store, { ...clusteringLoadOptions, toHeight })
         const loadMs = Date.now() - t0
         const labels = o.labels ? await loadServiceLabels(store) : undefined
         // graph tx 0 is the first stored transaction (the graph is loaded from the first stored block)

@@ -27,6 +27,7 @@ import {
 import { changeMasks, enabledBits } from './change/changeVotes.js'
 import { type ChangeHeuristic, combineChangeVotes, precisionArray } from './change/combineChangeVotes.js'
 import { detectCoinJoin } from './coinjoin/detectCoinJoin.js'
+import { wasabi1CoordinatorAddresses } from './coinjoin/isWasabi1.js'
 import {
   EvidenceLog,
   HEURISTIC_CHANGE,
@@ -37,6 +38,12 @@ import {
 } from './EvidenceLog.js'
 import { multiInputConfidence } from './multiInputConfidence.js'
 import { UnionFind } from './UnionFind.js'
+
+/**
+ * `loadUtxoGraph` options for a graph that is only clustered: no txids or address strings (clustering works on ids;
+ * skipping the names saves most of the load time), except the addresses a detector compares with.
+ */
+export const clusteringLoadOptions = { names: false, knownAddresses: wasabi1CoordinatorAddresses } as const
 
 export type AddressLabel = { category: LabelCategory; entity: string }
 

@@ -110,9 +110,13 @@ describe('loadUtxoGraph', () => {
     expect(spendingTx(g, funding)).toBe(hal)
   })
 
-  test('names: false loads the same arrays and no names; a name lookup throws', async () => {
+  test('names: false loads the same arrays and no names; only knownAddresses resolve, other lookups throw', async () => {
     const full = await loadUtxoGraph(store)
-    const g = await loadUtxoGraph(store, { names: false })
+    const known = full.names.address(full.outAddr[full.txOutStart[full.names.txIndex(HAL_TX)]!]!)!
+    const g = await loadUtxoGraph(store, {
+      names: false,
+      knownAddresses: [known, '1BitcoinEaterAddressDontSendf59kuE'],
+    })
     expect(g.txCount).toBe(full.txCount)
     expect(g.addressCount).toBe(full.addressCount)
     for (const k of [
@@ -120,6 +124,7 @@ describe('loadUtxoGraph', () => {
       'txTime',
       'txVersion',
       'txFlags',
+      'txInStart',
       'inPrevOut',
       'inValue',
       'inAddr',
@@ -131,8 +136,14 @@ describe('loadUtxoGraph', () => {
     ] as const) {
       expect(Array.from(g[k]), k).toEqual(Array.from(full[k]))
     }
-    expect(() => g.names.txid(0)).toThrowError(expect.objectContaining({ code: new InvariantError('x').code }))
-    expect(() => g.names.addressIndex('x')).toThrow(InvariantError)
+    const id = full.names.addressIndex(known)
+    expect(g.names.addressIndex(known)).toBe(id)
+    expect(g.names.address(id)).toBe(known)
+    expect(g.names.addressIndex('1BitcoinEaterAddressDontSendf59kuE')).toBe(-1)
+    const code = new InvariantError('x').code
+    expect(() => g.names.txid(0)).toThrowError(expect.objectContaining({ code }))
+    expect(() => g.names.addressIndex(full.names.address(0)!)).toThrowError(expect.objectContaining({ code }))
+    expect(() => g.names.address(id === 0 ? 1 : 0)).toThrowError(expect.objectContaining({ code }))
   })
 
   test('a height slice: prevouts before it are outside the graph but keep their stored value and address', async () => {

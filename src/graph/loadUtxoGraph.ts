@@ -25,9 +25,15 @@ export type LoadUtxoGraphOptions = {
   toHeight?: number | undefined
   /**
    * Load txids and address strings (default true). Clustering works on ids only and passes false: the names are
-   * then not read (about a third of the load time on a large store) and every `names` lookup throws.
+   * then not read (about three quarters of the load time on a large store) and `names` lookups throw, except for
+   * the strings listed in `knownAddresses`.
    */
   names?: boolean | undefined
+  /**
+   * With `names: false`: address strings that must still resolve both ways (`addressIndex`, `address`), e.g. the
+   * Wasabi 1.x coordinator addresses the CoinJoin detector compares outputs with.
+   */
+  knownAddresses?: readonly string[] | undefined
 }
 
 type Items = ArrayLike<number> & { readonly length: number }
@@ -221,7 +227,9 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
   for (let o = 0; o < nOut; o++) if (outAddr[o]! > maxAddr) maxAddr = outAddr[o]!
   for (let i = 0; i < nIn; i++) if (inAddr[i]! > maxAddr) maxAddr = inAddr[i]!
 
-  const names = withNames ? await loadNames(store, txidWords, maxAddr + 1) : namesNotLoaded
+  const names = withNames
+    ? await loadNames(store, txidWords, maxAddr + 1)
+    : await knownNamesOnly(store, opts.knownAddresses ?? [])
   return fromColumns({
     txHeight,
     txTime,
@@ -242,11 +250,35 @@ export async function loadUtxoGraph(store: HoundStore, opts: LoadUtxoGraphOption
   })
 }
 
-const noNames = (): never => {
-  throw new InvariantError('graph loaded without names (loadUtxoGraph names: false)')
+const noNames = (what: string): never => {
+  throw new InvariantError(`graph loaded without names (loadUtxoGraph names: false): cannot look up ${what}`)
 }
-/** The names of a graph loaded with `names: false`: every lookup is a programming error. */
-const namesNotLoaded: GraphNames = { txid: noNames, txIndex: noNames, address: noNames, addressIndex: noNames }
+
+/**
+ * The names of a graph loaded with `names: false`: only the `known` address strings resolve (an unknown one that
+ * is not in the store gives -1); any other lookup is a programming error and throws.
+ */
+async function knownNamesOnly(store: HoundStore, known: readonly string[]): Promise<GraphNames> {
+  const byString = new Map<string, number>()
+  const byId = new Map<number, string>()
+  if (known.length > 0) {
+    const rows = await store.all<{ id: number; address: string }>(
+      `SELECT address_id::INTEGER AS id, address FROM addresses WHERE address IN (${known.map((_, k) => `$${k + 1}`).join(', ')})`,
+      [...known],
+    )
+    for (const r of rows) {
+      byString.set(r.address, r.id)
+      byId.set(r.id, r.address)
+    }
+  }
+  const knownSet = new Set(known)
+  return {
+    txid: (t) => noNames(`txid of tx ${t}`),
+    txIndex: (id) => noNames(`txid ${id}`),
+    address: (a) => byId.get(a) ?? noNames(`address id ${a}`),
+    addressIndex: (s) => (knownSet.has(s) ? (byString.get(s) ?? -1) : noNames(`address ${s}`)),
+  }
+}
 
 /** Address strings 0..count-1 packed in one buffer, and the lazy reverse indexes. */
 async function loadNames(store: HoundStore, txidWords: BigUint64Array, count: number): Promise<GraphNames> {

@@ -5,7 +5,8 @@
  * - Structural rule (mainnet from block 610,000): all outputs P2WPKH; the most frequent value appears ≥ 10 times
  *   and #inputs ≥ that count; that value lies in [0.08, 0.12] BTC; ≥ 2 distinct output values.
  * We apply the structural rule at every height (simulated and test chains have low heights); it is specific
- * enough on its own. The caller checks WabiSabi first ("not a WabiSabi round").
+ * enough on its own. The caller checks WabiSabi first ("not a WabiSabi round"). Graphs loaded without names must
+ * list `wasabi1CoordinatorAddresses` in `knownAddresses`.
  * @module
  */
 import { scriptTypeCode } from '../../core/model.js'
@@ -20,21 +21,30 @@ export const wasabi1CoordinatorAddresses: readonly string[] = [
 
 const P2WPKH = scriptTypeCode('p2wpkh')
 
+/** Coordinator address ids per graph (resolved once: a string lookup per output would cost a name load). */
+const coordinatorIds = new WeakMap<UtxoGraph, readonly number[]>()
+function coordinatorsOf(g: UtxoGraph): readonly number[] {
+  let ids = coordinatorIds.get(g)
+  if (ids === undefined) {
+    ids = wasabi1CoordinatorAddresses.map((s) => g.names.addressIndex(s)).filter((a) => a >= 0)
+    coordinatorIds.set(g, ids)
+  }
+  return ids
+}
+
 export function isWasabi1(g: UtxoGraph, t: number): CoinJoinMatch | null {
   const o0 = g.txOutStart[t]!
   const o1 = g.txOutStart[t + 1]!
   const nIn = g.txInStart[t + 1]! - g.txInStart[t]!
   if (o1 - o0 < 3 || nIn < 2) return null
   const stats = outputValueStats(g, t)
+  const coordinators = coordinatorsOf(g)
   let coordinator = false
   let allWpkh = true
   for (let o = o0; o < o1; o++) {
     if (g.outType[o] !== P2WPKH) allWpkh = false
     const a = g.outAddr[o]!
-    if (a >= 0) {
-      const s = g.names.address(a)
-      if (s !== null && wasabi1CoordinatorAddresses.includes(s)) coordinator = true
-    }
+    if (a >= 0 && coordinators.includes(a)) coordinator = true
   }
   const byCoordinator = coordinator && stats.topCount > 2
   const structural =
