@@ -1,7 +1,11 @@
 // Sharing benchmark: STIX export and import of N indicators (streamed; each phase in its own process so its peak
 // RSS is its own), TAXII object paging throughput (one client, pages of 5,000), and the PSI cost (|X| × |Y|).
 //
-// Run after `npm run build`: node bench/share.bench.js [--labels 1000000] [--taxii 100000] [--psi 10000]
+// Run after `npm run build`:
+//   node bench/share.bench.js [--sizes 100000,1000000] [--taxii 100000] [--psi 2000] [--skip lines,layout,taxii,psi]
+// Every phase is a child process reporting its wall time, CPU time (user + system, all threads) and peak RSS; the
+// import runs twice per size: our line format (read line by line) and the same bundle as one JSON line (read by the
+// streaming tokenizer), to show memory does not grow with the bundle in either path.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -19,7 +23,32 @@ const phase = process.argv[2]
 const evm = () => `0x${randomBytes(20).toString('hex')}`
 const report = (o) => {
   const ru = process.resourceUsage()
-  process.stdout.write(`${JSON.stringify({ ...o, peakRssMiB: Math.round(ru.maxRSS / 1024) })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ ...o, cpuSeconds: (ru.userCPUTime + ru.systemCPUTime) / 1e6, peakRssMiB: Math.round(ru.maxRSS / 1024) })}\n`,
+  )
+}
+
+/** Rewrite our line-format bundle as one JSON line (`{"objects":[…],"type":"bundle","id":…}`), streamed. */
+async function relayout(src, dst) {
+  const { createReadStream, createWriteStream } = await import('node:fs')
+  const { createInterface } = await import('node:readline')
+  const { finished } = await import('node:stream/promises')
+  const w = createWriteStream(dst)
+  let id = null
+  let first = true
+  for await (const line of createInterface({ input: createReadStream(src), crlfDelay: Number.POSITIVE_INFINITY })) {
+    if (id === null) {
+      id = /"id":"([^"]+)"/.exec(line)[1]
+      if (!w.write('{"objects":[')) await new Promise((r) => w.once('drain', r))
+      continue
+    }
+    if (line === ']}' || line === '') continue
+    const o = line.endsWith(',') ? line.slice(0, -1) : line
+    if (!w.write(first ? o : `, ${o}`)) await new Promise((r) => w.once('drain', r))
+    first = false
+  }
+  w.end(`],"type":"bundle","id":"${id}"}`)
+  await finished(w)
 }
 
 async function seed(db, n) {
@@ -76,7 +105,8 @@ async function importPhase(db, file) {
   const { HoundStore } = await import('../dist/store/HoundStore.js')
   const s = await HoundStore.open(db)
   const t = performance.now()
-  const r = await importStixFile(s, file)
+  const mem = Number(process.env.IMPORT_MEMORY_MIB ?? 0)
+  const r = await importStixFile(s, file, mem ? { memoryLimitMiB: mem } : {})
   const sec = (performance.now() - t) / 1000
   s.close()
   report({
@@ -176,25 +206,94 @@ else if (phase === 'export') await exportPhase(process.argv[3], process.argv[4])
 else if (phase === 'import') await importPhase(process.argv[3], process.argv[4])
 else if (phase === 'taxii') await taxiiPhase(process.argv[3])
 else if (phase === 'psi') await psiPhase(Number(process.argv[3]), Number(process.argv[4]))
+else if (phase === 'relayout') await relayout(process.argv[3], process.argv[4])
 else {
-  const N = arg('labels', 1_000_000)
+  const sizesArg = process.argv.indexOf('--sizes')
+  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1].split(',').map(Number) : [arg('labels', 1_000_000)]
+  const skipArg = process.argv.indexOf('--skip')
+  const skip = new Set(skipArg > 0 ? process.argv[skipArg + 1].split(',') : [])
   const NT = arg('taxii', 100_000)
-  const NP = arg('psi', 10_000)
-  const dir = mkdtempSync(join(tmpdir(), 'hound-share-bench-'))
+  const NP = arg('psi', 2000)
+  const dir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'hound-share-bench-'))
+  const { execSync } = await import('node:child_process')
+  const load = () => execSync('cat /proc/loadavg', { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')
   const run = (...a) => {
+    const t = performance.now()
     const out = execFileSync(process.execPath, [self, ...a], { encoding: 'utf8', maxBuffer: 1 << 20 })
-    const r = JSON.parse(out.trim().split('\n').pop())
-    console.log(r)
+    const line = out.trim().split('\n').pop()
+    const r = line ? JSON.parse(line) : {}
+    r.wallSeconds = (performance.now() - t) / 1000
+    r.load = load()
+    process.stderr.write(`${JSON.stringify(r)}\n`)
     return r
   }
+  const rows = []
+  const row = (what, size, r, count, unit) =>
+    rows.push({
+      phase: what,
+      size,
+      'wall s': +r.seconds.toFixed(1),
+      'cpu s': +r.cpuSeconds.toFixed(1),
+      [`${unit}/s`]: Math.round(count / r.seconds),
+      [`${unit}/cpu-s`]: Math.round(count / r.cpuSeconds),
+      'peak RSS MiB': r.peakRssMiB,
+      'load 1/5/15': r.load,
+    })
   try {
-    const rows = []
-    run('seed', join(dir, 'a.duckdb'), String(N))
-    rows.push(run('export', join(dir, 'a.duckdb'), join(dir, 'a.json')))
-    rows.push(run('import', join(dir, 'b.duckdb'), join(dir, 'a.json')))
-    run('seed', join(dir, 't.duckdb'), String(NT))
-    rows.push(run('taxii', join(dir, 't.duckdb')))
-    rows.push(run('psi', String(NP), String(NP)))
+    for (const N of sizes) {
+      const a = join(dir, `a${N}.duckdb`)
+      const f = join(dir, `a${N}.json`)
+      const s = run('seed', a, String(N))
+      row('seed (insertLabels)', N, s, N, 'labels')
+      const e = run('export', a, f)
+      row(`STIX export, ${(e.bytes / 2 ** 30).toFixed(2)} GiB`, N, e, e.indicators, 'indicators')
+      rmSync(a, { force: true })
+      if (!skip.has('lines')) {
+        const i = run('import', join(dir, `b${N}.duckdb`), f)
+        row('STIX import, line format', N, i, N, 'indicators')
+        rmSync(join(dir, `b${N}.duckdb`), { force: true })
+      }
+      if (!skip.has('layout')) {
+        const g = join(dir, `a${N}.one-line.json`)
+        run('relayout', f, g)
+        rmSync(f, { force: true })
+        const j = run('import', join(dir, `c${N}.duckdb`), g)
+        row('STIX import, one JSON line (tokenizer)', N, j, N, 'indicators')
+        rmSync(g, { force: true })
+        rmSync(join(dir, `c${N}.duckdb`), { force: true })
+      }
+      rmSync(f, { force: true })
+    }
+    if (!skip.has('taxii')) {
+      run('seed', join(dir, 't.duckdb'), String(NT))
+      const t = run('taxii', join(dir, 't.duckdb'))
+      rows.push({
+        phase: `TAXII load (store-backed, ${t.objects} objects)`,
+        size: NT,
+        'wall s': +t.loadSeconds.toFixed(1),
+        'peak RSS MiB': t.loadRssMiB,
+        'load 1/5/15': t.load,
+      })
+      rows.push({
+        phase: 'TAXII paging, 1 client, limit=5000',
+        size: t.objects,
+        'wall s': +t.seconds.toFixed(1),
+        'objects/s': t.objectsPerSec,
+        'peak RSS MiB': t.peakRssMiB,
+        'load 1/5/15': t.load,
+      })
+    }
+    if (!skip.has('psi')) {
+      const p = run('psi', String(NP), String(NP))
+      rows.push({
+        phase: `PSI ${NP} × ${NP} (${p.matches} matches)`,
+        size: NP,
+        'wall s': +p.totalS.toFixed(1),
+        'cpu s': +p.cpuSeconds.toFixed(1),
+        'peak RSS MiB': p.peakRssMiB,
+        'load 1/5/15': p.load,
+      })
+    }
     console.table(rows)
   } finally {
     rmSync(dir, { recursive: true, force: true })

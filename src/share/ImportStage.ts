@@ -4,8 +4,10 @@
  * relationships are appended to scratch tables (`share_stage_<n>_*`, outside any transaction, in chunks); nothing
  * touches `intel_labels`. `commit` then writes everything in one transaction with set-based SQL: the actor named
  * by an `indicates` relationship (which may come anywhere in the bundle) is resolved by a join, the natural key is
- * computed in SQL exactly as `naturalKey` does, already-known statements are dropped by an anti-join (no key set
- * held in JS), label ids are numbered in bundle order. `drop` removes the scratch tables whatever happened; a
+ * computed in SQL exactly as `naturalKey` does (into a scratch table), already-known statements are dropped by an
+ * anti-join (no key set held in JS), label ids follow bundle order. No step sorts or windows the whole import, and
+ * DuckDB's memory is capped while the stage is open (`memoryLimit`, spilling beyond), so the import's footprint
+ * does not grow with the bundle. `drop` removes the scratch tables whatever happened; a
  * crash mid-import leaves only scratch tables, never a partial import.
  * @module
  */
@@ -13,6 +15,7 @@ import { randomBytes } from 'node:crypto'
 import { ChunkAppender, type ColKind, sqlType } from '../store/ChunkAppender.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import { bumpIntelVersion, nextId } from '../store/intelSchema.js'
+import { capMemory } from './capMemory.js'
 
 /** One received label before the actor/category/entity that depend on relationships are resolved. */
 export type StagedLabel = {
@@ -88,14 +91,20 @@ export class ImportStage {
   private prov!: ChunkAppender
   private rels!: ChunkAppender
   private readonly t: string
+  /** Restores DuckDB's memory_limit (called by drop). */
+  private restoreMemory: () => Promise<void> = async () => undefined
 
   private constructor(private readonly store: HoundStore) {
     this.t = `share_stage_${randomBytes(6).toString('hex')}`
   }
 
-  /** Create the scratch tables. */
-  static async open(store: HoundStore): Promise<ImportStage> {
+  /** Create the scratch tables and cap DuckDB's memory at `memoryLimitMiB` (default 256) until `drop`. */
+  static async open(
+    store: HoundStore,
+    { memoryLimitMiB = 256 }: { memoryLimitMiB?: number } = {},
+  ): Promise<ImportStage> {
     const s = new ImportStage(store)
+    s.restoreMemory = await capMemory(store, memoryLimitMiB)
     await store.run(
       [
         create(`${s.t}_labels`, LABEL_COLS),
@@ -194,31 +203,36 @@ export class ImportStage {
     }
     setApp.close()
     const staged = this.seq
+    // resolve actor → category/entity → natural key into a scratch table first (written to the store file, not
+    // held in memory), exactly as labels.ts naturalKey (source, scope, chain, canonical, category, entity, reference
+    // joined by U+001F); then note the natural keys staged more than once (the first in bundle order wins)
+    await st.run(
+      `CREATE TABLE ${t}_res AS
+      WITH rel AS (SELECT indicator_id, arg_max(target, seq) AS target FROM ${t}_rels GROUP BY indicator_id),
+      a AS (
+        SELECT l.*, s.name AS set_name, CASE WHEN l.actor_stated THEN l.actor ELSE s.name END AS actor_r
+        FROM ${t}_labels l LEFT JOIN rel ON rel.indicator_id = l.reference LEFT JOIN ${t}_sets s ON s.id = rel.target),
+      b AS (
+        SELECT a.*, 'share:' || institution AS source,
+          coalesce(category_fixed, CASE WHEN actor_r IS NOT NULL AND actor_r <> '' THEN 'hacker' ELSE 'other' END)
+            AS category_r,
+          coalesce(entity, set_name, institution) AS entity_r
+        FROM a)
+      SELECT b.*, concat_ws(chr(31), source, scope, chain, canonical, category_r, entity_r, reference) AS nk FROM b`,
+    )
+    await st.run(`CREATE TABLE ${t}_dup AS SELECT nk, min(seq) AS first FROM ${t}_res GROUP BY nk HAVING count(*) > 1`)
     return st.transaction(async () => {
       const importId = await nextId(st, 'intel_imports', 'import_id')
       const firstId = await nextId(st, 'intel_labels', 'label_id')
       const now = new Date().toISOString()
-      // actor → category/entity → natural key, exactly as labels.ts naturalKey (source, scope, chain, canonical,
-      // category, entity, reference joined by U+001F)
+      // label ids follow bundle order (first id + staging sequence; statements already known leave gaps)
       await st.run(
         `INSERT INTO intel_labels
-        WITH rel AS (SELECT indicator_id, arg_max(target, seq) AS target FROM ${t}_rels GROUP BY indicator_id),
-        a AS (
-          SELECT l.*, s.name AS set_name, CASE WHEN l.actor_stated THEN l.actor ELSE s.name END AS actor_r
-          FROM ${t}_labels l LEFT JOIN rel ON rel.indicator_id = l.reference LEFT JOIN ${t}_sets s ON s.id = rel.target),
-        b AS (
-          SELECT a.*, 'share:' || institution AS source,
-            coalesce(category_fixed, CASE WHEN actor_r IS NOT NULL AND actor_r <> '' THEN 'hacker' ELSE 'other' END)
-              AS category_r,
-            coalesce(entity, set_name, institution) AS entity_r
-          FROM a),
-        k AS (
-          SELECT b.*, concat_ws(chr(31), source, scope, chain, canonical, category_r, entity_r, reference) AS nk FROM b
-          QUALIFY row_number() OVER (PARTITION BY nk ORDER BY seq) = 1),
-        n AS (SELECT * FROM k WHERE NOT EXISTS (SELECT 1 FROM intel_labels il WHERE il.natural_key = k.nk))
-        SELECT ? + row_number() OVER (ORDER BY seq) - 1, nk, scope, chain, address, canonical, category_r, entity_r,
-          actor_r, source, confidence, tlp, valid_from, valid_to, asset, reference, note, ?, NULL, amount, policy, ?
-        FROM n ORDER BY seq`,
+        SELECT ? + seq, nk, scope, chain, address, canonical, category_r, entity_r, actor_r, source, confidence, tlp,
+          valid_from, valid_to, asset, reference, note, ?, NULL, amount, policy, ?
+        FROM ${t}_res r
+        WHERE NOT EXISTS (SELECT 1 FROM ${t}_dup d WHERE d.nk = r.nk AND d.first <> r.seq)
+          AND NOT EXISTS (SELECT 1 FROM intel_labels il WHERE il.natural_key = r.nk)`,
         [firstId, importId, now],
       )
       const added = Number(
@@ -252,8 +266,9 @@ export class ImportStage {
     })
   }
 
-  /** Drop the scratch tables (always call, success or not). */
+  /** Drop the scratch tables and restore the memory limit (always call, success or not). */
   async drop(): Promise<void> {
+    await this.restoreMemory()
     for (const a of [this.labels, this.prov, this.rels])
       try {
         a?.close()
@@ -261,7 +276,7 @@ export class ImportStage {
         // already closed
       }
     await this.store.run(
-      ['labels', 'prov', 'rels', 'sets'].map((s) => `DROP TABLE IF EXISTS ${this.t}_${s}`).join(';\n'),
+      ['labels', 'prov', 'rels', 'sets', 'res', 'dup'].map((s) => `DROP TABLE IF EXISTS ${this.t}_${s}`).join(';\n'),
     )
   }
 }

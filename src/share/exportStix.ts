@@ -18,6 +18,7 @@ import { type Tlp, tlpLevels } from '../core/model.js'
 import { type LabelInput, naturalKey } from '../intel/labels.js'
 import type { HoundStore } from '../store/HoundStore.js'
 import { ensureIntelSchema } from '../store/intelSchema.js'
+import { capMemory } from './capMemory.js'
 import { type StixObject, TLP2_IDS, tlp2Marking } from './markings.js'
 import {
   extensionDefinitions,
@@ -45,6 +46,8 @@ export type ExportOptions = {
   readonly sightings?: boolean
   /** Also export intelligence received from peers (source `share:…`). Default false. */
   readonly includeReceived?: boolean
+  /** DuckDB memory cap while the labels are read in address order (MiB, default 256; the sort spills beyond). */
+  readonly memoryLimitMiB?: number
 }
 
 export type ExportStats = { objects: number; indicators: number; wallets: number; incidents: number }
@@ -321,18 +324,24 @@ export async function* stixObjects(
     }
     group = []
   }
-  for await (const chunk of store.chunks(
-    `SELECT * FROM intel_labels WHERE ${where.join(' AND ')} ORDER BY canonical, label_id`,
-    params,
-  )) {
-    const n = (chunk.label_id ?? []).length
-    const cols = Object.keys(chunk)
-    for (let i = 0; i < n; i++) {
-      const r: Row = {}
-      for (const c of cols) r[c] = chunk[c]![i]
-      if (group.length > 0 && group[0]!.canonical !== r.canonical) yield* flush()
-      group.push(r)
+  // the sort by address spills to disk beyond the cap instead of growing with the number of labels
+  const restore = await capMemory(store, o.memoryLimitMiB ?? 256)
+  try {
+    for await (const chunk of store.chunks(
+      `SELECT * FROM intel_labels WHERE ${where.join(' AND ')} ORDER BY canonical, label_id`,
+      params,
+    )) {
+      const n = (chunk.label_id ?? []).length
+      const cols = Object.keys(chunk)
+      for (let i = 0; i < n; i++) {
+        const r: Row = {}
+        for (const c of cols) r[c] = chunk[c]![i]
+        if (group.length > 0 && group[0]!.canonical !== r.canonical) yield* flush()
+        group.push(r)
+      }
     }
+  } finally {
+    await restore()
   }
   yield* flush()
 }

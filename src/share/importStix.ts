@@ -58,6 +58,8 @@ export type ImportOptions = {
   readonly limits?: Partial<BundleLimits>
   /** Identity id → name, seeded and filled across calls (TAXII pages split a bundle). */
   readonly identities?: Map<string, string>
+  /** DuckDB memory cap while the import runs (MiB, default 256; DuckDB spills to disk beyond it). */
+  readonly memoryLimitMiB?: number
 }
 
 const KNOWN_TYPES = new Set([
@@ -155,7 +157,7 @@ export async function importStixObjects(
 ): Promise<ImportReport> {
   await ensureIntelSchema(store)
   await ensureShareSchema(store)
-  const stage = await ImportStage.open(store)
+  const stage = await ImportStage.open(store, o.memoryLimitMiB ? { memoryLimitMiB: o.memoryLimitMiB } : {})
   try {
     return await importStaged(stage, source, via, o)
   } finally {
