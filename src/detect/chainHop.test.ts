@@ -83,9 +83,9 @@ describe('detectChainHops', () => {
   it('names the destination chain and address from the memo of a deposit to a labelled bridge', () => {
     const alerts = detectChainHops(g, labels, (t) => memos.get(t))
     expect(alerts.map((a) => [a.code, a.confidence, a.evidence.destinationChain])).toEqual([
-      ['chainhop.memo', 0.95, 'ETH'],
-      ['chainhop.deposit', 0.7, null],
-      ['chainhop.memo_unlabelled', 0.6, 'AVAX'],
+      ['chainhop.memo', 0.6, 'ETH'],
+      ['chainhop.deposit', 0.5, null],
+      ['chainhop.memo_unlabelled', 0.4, 'AVAX'],
     ])
     const a = alerts[0]!
     expect(a.evidence).toMatchObject({
@@ -100,5 +100,52 @@ describe('detectChainHops', () => {
   it('without memos only labelled deposits remain, destination unknown', () => {
     const alerts = detectChainHops(g, labels)
     expect(alerts.map((a) => a.code)).toEqual(['chainhop.deposit', 'chainhop.deposit'])
+  })
+
+  it('a hop of coins layered just before (upstream alert) or unusually large for the service gets high confidence', () => {
+    const small = Array.from({ length: 30 }, (_, k) => ({
+      name: `user${k}`,
+      inputs: [{ value: 2_000_000 + k * 10_000, address: `u${k}` }],
+      outputs: [{ address: 'VAULT', value: 1_990_000 + k * 10_000 }],
+    }))
+    const g2 = buildUtxoGraph([
+      ...small,
+      {
+        name: 'split',
+        inputs: [{ value: 30 * BTC, address: 'thief' }],
+        outputs: [{ address: 't1', value: 30 * BTC - 1_000 }],
+      },
+      { name: 'mid', inputs: ['split:0'], outputs: [{ address: 't2', value: 30 * BTC - 2_000 }] },
+      { name: 'bighop', inputs: ['mid:0'], outputs: [{ address: 'VAULT', value: 30 * BTC - 3_000 }] },
+      {
+        name: 'laundered',
+        inputs: [{ value: 2_000_000, address: 'l1' }],
+        outputs: [{ address: 'l2', value: 1_999_000 }],
+      },
+      { name: 'smallhop', inputs: ['laundered:0'], outputs: [{ address: 'VAULT', value: 1_998_000 }] },
+    ])
+    const lab = labelsFor(g2, { VAULT: ['bridge', 'thorchain'] })
+    const memo = `=:ETH.ETH:${dest}`
+    const hops = new Set([g2.names.txIndex('bighop'), g2.names.txIndex('smallhop')])
+    const memoOf = (t: number) => (hops.has(t) ? [memo] : undefined)
+    const upstream = new Map([[g2.names.txIndex('laundered'), 'peel_chain']])
+    const both = new Map([...upstream, [g2.names.txIndex('split'), 'fan_in']])
+    const alerts = detectChainHops(g2, lab, memoOf, undefined, upstream)
+    const by = (name: string) => alerts.find((a) => a.txids[0] === g2.names.txid(g2.names.txIndex(name)))!
+    expect(alerts).toHaveLength(32)
+    expect([by('bighop').confidence, by('bighop').evidence.signals]).toEqual([0.8, ['large_for_service']])
+    expect([by('smallhop').confidence, by('smallhop').evidence.signals]).toEqual([0.8, ['laundering_upstream']])
+    const big2 = detectChainHops(g2, lab, memoOf, undefined, both).find((a) => a.txids[0] === by('bighop').txids[0])!
+    expect([big2.confidence, big2.evidence.signals]).toEqual([0.95, ['laundering_upstream', 'large_for_service']])
+    expect(big2.evidence.upstream).toMatchObject({ kind: 'fan_in', hops: 2 })
+    expect(by('smallhop').evidence.upstream).toEqual({
+      txid: g2.names.txid(g2.names.txIndex('laundered')),
+      kind: 'peel_chain',
+      hops: 1,
+    })
+    expect(by('user3').confidence).toBe(0.5)
+    // without enough deposits to the service there is no percentile: size alone says nothing
+    const few = detectChainHops(g2, lab, memoOf, undefined, new Map(), { minDepositsForPercentile: 100 })
+    expect(few.every((a) => (a.evidence.signals as string[]).length === 0)).toBe(true)
   })
 })

@@ -70,6 +70,44 @@ describe('detectFanOutIn', () => {
     expect(detectFanOutIn(buildUtxoGraph(specs))).toEqual([])
   })
 
+  it('an equal-amount payroll whose recipients spend at once but separately is not a fan-out; a 3-way split half re-merged is', () => {
+    const pay = Array.from({ length: 10 }, (_, k) => ({ address: `emp${k}`, value: 3_000_000 }))
+    const specs: TxSpec[] = [
+      { name: 'payroll', time: 1_000, inputs: [{ value: BTC, address: 'merchant' }], outputs: pay },
+      ...pay.map((_, k) => ({
+        name: `spend${k}`,
+        time: 1_600,
+        inputs: [`payroll:${k}`],
+        outputs: [{ address: `shop${k}`, value: 2_990_000 }],
+      })),
+      {
+        name: 'split',
+        time: 5_000,
+        inputs: [{ value: 9 * BTC, address: 'thief' }],
+        outputs: [
+          { address: 'S0', value: 4 * BTC },
+          { address: 'S1', value: 3 * BTC },
+          { address: 'S2', value: 2 * BTC - 5_000 },
+        ],
+      },
+      {
+        name: 'remerge',
+        time: 90_000,
+        inputs: ['split:0', 'split:1'],
+        outputs: [{ address: 'R', value: 7 * BTC - 5_000 }],
+      },
+    ]
+    const g = buildUtxoGraph(specs)
+    const out = detectFanOutIn(g).filter((a) => a.kind === 'fan_out')
+    expect(out.map((a) => [a.txids[0], a.confidence])).toEqual([[g.names.txid(g.names.txIndex('split')), 0.8]])
+    expect(out[0]!.evidence).toMatchObject({
+      outputs: 3,
+      remergedInOneTx: 2,
+      equalParts: false,
+      allSpentWithinBurst: false,
+    })
+  })
+
   it('skips services: an exchange batch or consolidation is its normal operation', () => {
     const g = buildUtxoGraph(splitAndMerge())
     expect(detectFanOutIn(g, labelsFor(g, { T: ['exchange', 'ex'], F0: ['exchange', 'ex'] }))).toEqual([])

@@ -3,11 +3,15 @@
  *
  * Rule (our parameters, documented in docs/detectors.md). Transactions spending service-labelled inputs (exchange
  * batches and cold-storage sweeps) and CoinJoins are skipped: their shape is the service's normal operation.
- * - **fan-out**: ≥ `minOutputs` (5) spendable outputs, ≥ 80 % of them to addresses never seen before, no output back
- *   to an input address. Confidence 0.4, +0.25 when *all* spendable outputs have low dispersion (coefficient of
- *   variation ≤ 0.1, §5.12: equal parts and no change), +0.25 when ≥ 50 % of the outputs are later spent together
- *   by one transaction (fan-out then fan-in: the parts were never paid to different people). Alerts below
- *   `minConfidence` (0.5) are dropped, so a fan-out needs equal parts or a re-merge.
+ * - **fan-out** (split then re-merge, §5.12): ≥ `minOutputs` (3) spendable outputs, ≥ 80 % of them to addresses
+ *   never seen before, no output back to an input address, and outputs later spent *together* by one transaction —
+ *   ≥ `minRemerged` (3) of them, or ≥ half of them when that is fewer (at least 2): the "recipients" share one owner
+ *   (common-input ownership), so the parts were never paid to different people. (Two outputs of a big batch spent
+ *   together are more likely one recipient paid twice: 3 payroll decoys on the 300k-tx chain.) Confidence 0.6, +0.2 when ≥ 50 % of the outputs are re-merged in that one
+ *   transaction, +0.1 when every output is spent within `burstSeconds` (the parts did not rest). Equal parts
+ *   (coefficient of variation ≤ `maxCv`) are reported as evidence but are no longer enough on their own: an
+ *   equal-amount payroll batch looks the same and its recipients never co-spend (the earlier rule, equal parts
+ *   *or* a re-merge, flagged 48 payroll batches for 1 thief fan-out on a 300k-tx simulated chain).
  * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs, where ≥ 80 % of
  *   the inputs were created by one transaction that is not a CoinJoin (split-and-merge: a fan-out re-consolidated,
  *   not a wallet sweeping coins received over time, nor post-mix outputs). Confidence 0.7, +0.2 when the merge comes within `burstSeconds` of the
@@ -21,6 +25,7 @@ import { coefficientOfVariation, endsSince, makeAlert, r4, spendableOutputs } fr
 
 export type FanOutInParams = {
   minOutputs: number
+  minRemerged: number
   minFreshShare: number
   maxCv: number
   minInputs: number
@@ -30,7 +35,8 @@ export type FanOutInParams = {
 }
 
 export const defaultFanOutInParams: FanOutInParams = {
-  minOutputs: 5,
+  minOutputs: 3,
+  minRemerged: 3,
   minFreshShare: 0.8,
   maxCv: 0.1,
   minInputs: 3,
@@ -82,18 +88,23 @@ export function detectFanOutIn(
         const vals = outs.map((o) => g.outValue[o]!)
         const cv = coefficientOfVariation(vals)
         const spenders = new Map<number, number>()
+        let rested = false
         for (const o of outs) {
           const u = spendingTx(g, o)
-          if (u >= 0) spenders.set(u, (spenders.get(u) ?? 0) + 1)
+          if (u >= 0) {
+            spenders.set(u, (spenders.get(u) ?? 0) + 1)
+            if (g.txTime[u]! - now > p.burstSeconds) rested = true
+          } else rested = true
         }
         const together = Math.max(0, ...spenders.values())
-        const moved = together >= 0.5 * outs.length
-        const conf = 0.4 + (cv <= p.maxCv ? 0.25 : 0) + (moved ? 0.25 : 0)
+        const needed = Math.max(2, Math.min(p.minRemerged, Math.ceil(outs.length / 2)))
+        const conf = together < needed ? 0 : 0.6 + (together >= 0.5 * outs.length ? 0.2 : 0) + (rested ? 0 : 0.1)
         if (conf >= p.minConfidence) {
           alerts.push(
             makeAlert(g, 'fan_out', 'fan.out', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], conf, {
               rule: {
                 minOutputs: p.minOutputs,
+                minRemerged: p.minRemerged,
                 minFreshShare: p.minFreshShare,
                 maxCv: p.maxCv,
                 burstSeconds: p.burstSeconds,
@@ -103,6 +114,8 @@ export function detectFanOutIn(
               cv: r4(cv),
               total: vals.reduce((x, y) => x + y, 0),
               remergedInOneTx: together,
+              equalParts: cv <= p.maxCv,
+              allSpentWithinBurst: !rested,
             }),
           )
         }

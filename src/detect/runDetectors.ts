@@ -25,20 +25,37 @@ export type RunDetectorsOptions = {
   minConfidence?: number
 }
 
+/** Kinds whose high-confidence alerts mark laundering upstream of a chain hop (see detectChainHops). */
+const upstreamKinds = new Set<AlertKind>(['peel_chain', 'structuring', 'fan_out', 'fan_in', 'rapid_movement'])
+
 export function runDetectors(g: UtxoGraph, o: RunDetectorsOptions = {}): Alert[] {
   const kinds = new Set(o.kinds ?? alertKinds)
   const labels = o.labels ?? new Map()
   const since = o.since
   const out: Alert[] = []
-  if (kinds.has('peel_chain')) out.push(...detectPeelChains(g, labels, {}, since))
-  if (kinds.has('structuring')) out.push(...detectStructuring(g, labels, {}, since))
-  if (kinds.has('fan_out') || kinds.has('fan_in')) {
-    out.push(...detectFanOutIn(g, labels, {}, since).filter((a) => kinds.has(a.kind)))
-  }
-  if (kinds.has('rapid_movement')) out.push(...detectRapidMovement(g, labels, {}, since))
+  // chain hops weigh the laundering detectors' findings upstream, so those run (over the whole graph) when hops do
+  const needed = new Set(kinds)
+  if (kinds.has('chain_hop')) for (const k of upstreamKinds) needed.add(k)
+  const found: Alert[] = []
+  const upstreamSince = kinds.has('chain_hop') ? undefined : since
+  if (needed.has('peel_chain')) found.push(...detectPeelChains(g, labels, {}, upstreamSince))
+  if (needed.has('structuring')) found.push(...detectStructuring(g, labels, {}, upstreamSince))
+  if (needed.has('fan_out') || needed.has('fan_in')) found.push(...detectFanOutIn(g, labels, {}, upstreamSince))
+  if (needed.has('rapid_movement')) found.push(...detectRapidMovement(g, labels, {}, upstreamSince))
+  if (needed.has('mixer')) found.push(...detectMixerFlows(g, labels, upstreamSince))
   if (kinds.has('coinjoin')) out.push(...detectCoinJoinParticipation(g, since))
-  if (kinds.has('mixer')) out.push(...detectMixerFlows(g, labels, since))
-  if (kinds.has('chain_hop')) out.push(...detectChainHops(g, labels, o.memos, since))
+  for (const a of found) if (kinds.has(a.kind) && (since === undefined || a.height >= since)) out.push(a)
+  if (kinds.has('chain_hop')) {
+    const upstream = new Map<number, string>()
+    for (const a of found) {
+      if (!upstreamKinds.has(a.kind) || a.confidence < 0.9) continue
+      for (const id of a.txids) {
+        const t = g.names.txIndex(id)
+        if (t >= 0 && !upstream.has(t)) upstream.set(t, a.kind)
+      }
+    }
+    out.push(...detectChainHops(g, labels, o.memos, since, upstream))
+  }
   const min = o.minConfidence ?? 0
   return out
     .filter((a) => a.confidence >= min)
