@@ -54,4 +54,31 @@ describe('UnionFind', () => {
       { numRuns: 60 },
     )
   })
+
+  test('property: unionPairs equals the same unions one by one; union returns -1 exactly when already joined', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(49), fc.nat(49)), { maxLength: 120 }), (pairs) => {
+        const one = new UnionFind(50)
+        let merges = 0
+        for (const [a, b] of pairs) {
+          const before = one.connected(a, b)
+          const r = one.union(a, b)
+          expect(r === -1).toBe(before)
+          if (r >= 0) {
+            merges++
+            expect(one.find(a)).toBe(r)
+          }
+        }
+        const batch = new UnionFind(50)
+        const n = batch.unionPairs(
+          Int32Array.from(pairs, (p) => p[0]),
+          Int32Array.from(pairs, (p) => p[1]),
+        )
+        expect(n).toBe(merges)
+        expect(batch.setCount).toBe(one.setCount)
+        for (let i = 0; i < 50; i++) expect(batch.sizeOf(i)).toBe(one.sizeOf(i))
+      }),
+      { numRuns: 60 },
+    )
+  })
 })
