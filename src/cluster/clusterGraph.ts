@@ -21,7 +21,7 @@ import { Clustering, type ClusterStats } from './Clustering.js'
 import {
   type ChangeContext,
   newChangeContext,
-  precomputeFreshOutputs,
+  precomputeGraphCaches,
   prepareChangeContext,
 } from './change/ChangeContext.js'
 import { changeMasks, enabledBits } from './change/changeVotes.js'
@@ -209,7 +209,7 @@ export function clusterGraph(g: UtxoGraph, opts: ClusterOptions = {}): Clusterin
   }
 
   const ctx: ChangeContext = newChangeContext(g)
-  if (p.change) precomputeFreshOutputs(ctx)
+  if (p.change) precomputeGraphCaches(ctx)
   const masks = new Int32Array(9)
   const prob = new Float64Array(32)
   const enabled = enabledBits(p.changeHeuristics)

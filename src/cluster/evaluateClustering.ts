@@ -17,7 +17,7 @@ import {
   type ChangeContext,
   newChangeContext,
   popcount,
-  precomputeFreshOutputs,
+  precomputeGraphCaches,
   prepareChangeContext,
 } from './change/ChangeContext.js'
 import { changeMasks } from './change/changeVotes.js'
@@ -191,7 +191,7 @@ export function evaluateClustering(
 
   // eligibility and voters
   const ctx: ChangeContext = newChangeContext(g)
-  precomputeFreshOutputs(ctx)
+  precomputeGraphCaches(ctx)
   const masks = new Int32Array(9)
   const prob = new Float64Array(32)
   const precision = precisionArray()

@@ -31,9 +31,11 @@ export type ChangeContext = {
   ref: number
   /**
    * Bit o set when output o is the first output ever paying its address (C2), precomputed for the whole graph by
-   * `precomputeFreshOutputs`; null: C2 looks each output up in the address CSR instead (two cache misses each).
+   * `precomputeGraphCaches`; null: C2 looks each output up in the address CSR instead (two cache misses each).
    */
   firstOut: Uint32Array | null
+  /** Fee rate per tx (sat/vB rounded; -1 unknown; -2 not computed yet), memoised by C7; null: no memo. */
+  feeRate: Float64Array | null
 }
 
 export function popcount(x: number): number {
@@ -67,15 +69,18 @@ export function prepareChangeContext(ctx: ChangeContext, g: UtxoGraph, t: number
 }
 
 export function newChangeContext(g: UtxoGraph): ChangeContext {
-  return { g, t: 0, o0: 0, n: 0, spendable: 0, spendableCount: 0, visibleTo: 0, ref: 0, firstOut: null }
+  return { g, t: 0, o0: 0, n: 0, spendable: 0, spendableCount: 0, visibleTo: 0, ref: 0, firstOut: null, feeRate: null }
 }
 
 /**
- * Fill `ctx.firstOut` in one sequential pass over the outputs (a bit per address seen so far, a bit per output):
- * for callers that run C2 on every transaction. Equivalent to `addrOuts[addrOutStart[a]] === o`, since the
- * address CSR lists outputs in chain order. 1/8 byte per output plus 1/8 byte per address.
+ * Per-graph caches for callers that run the voters on every transaction: `ctx.firstOut` (C2), filled in one
+ * sequential pass over the outputs (a bit per address seen so far, a bit per output; equivalent to
+ * `addrOuts[addrOutStart[a]] === o`, since the address CSR lists outputs in chain order), and the C7 fee-rate memo
+ * (each tx's fee rate is otherwise recomputed for the tx and again for each of its funding txs).
+ * Transient: 1/8 byte per output and address, 8 bytes per tx (rates can exceed 2^31 sat/vB).
  */
-export function precomputeFreshOutputs(ctx: ChangeContext): void {
+export function precomputeGraphCaches(ctx: ChangeContext): void {
+  ctx.feeRate = new Float64Array(ctx.g.txCount).fill(-2)
   const g = ctx.g
   const outAddr = g.outAddr
   const seen = new Uint32Array((g.addressCount >>> 5) + 1)
