@@ -1,7 +1,8 @@
 /**
  * End-to-end, two institutions as two separate `hound serve` PROCESSES on loopback (the built CLI, each with its own
  * store; both stores hold the real mainnet blocks 0–599):
- * - A records an incident (block 9's coinbase stolen) and a TLP:RED label, and serves TAXII;
+ * - A records an incident (block 9's coinbase stolen) and a TLP:RED label, and serves TAXII; later it publishes one
+ *   more label while serving (SIGHUP refreshes its collections) and B's next pull resumes with just that one;
  * - B pulls A with `hound share pull` (HTTP Basic, B's key at A), and B's own running server, after SIGHUP, screens
  *   Hal's address (reached by the theft) as high risk with the path back to the stolen coins;
  * - the TLP:RED statement never reaches B (not in any collection, not in B's store); a key without rights gets 403;
@@ -20,6 +21,8 @@ const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
 const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
 /** An address A labels TLP:RED (a real-format address from the OFAC XBT list, used here only as a string). */
 const RED_ADDR = '129zKFLoVad9JtxSmDKeJoLCsjhGR7b3vr'
+/** An address A labels after its server started (same list, a string only). */
+const LATE_ADDR = '123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX'
 
 type Serve = { p: ChildProcess; url: string; err: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> }
 
@@ -174,8 +177,17 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
       ]),
     )
     expect(after.exposure.incoming.paths[0]!.steps.map((s) => s.address)).toEqual([HAL, SATOSHI])
-    // a second pull resumes after the last page: nothing new
-    const again = await hound([
+    // A publishes more while serving: a new label, SIGHUP, and B's next pull resumes with just that
+    const more = join(dir, 'more.jsonl')
+    writeFileSync(
+      more,
+      `${JSON.stringify({ address: LATE_ADDR, chain: 'btc', category: 'ransomware', entity: 'Later case', source: 'case-2', confidence: 'forensic_investigation', tlp: 'green' })}\n`,
+    )
+    const imp = await hound(['intel', 'import', 'labels', more, '--db', dbA])
+    expect(imp.code, imp.stderr).toBe(0)
+    A!.p.kill('SIGHUP')
+    await A!.waitFor(/TAXII collections refreshed/)
+    const pullArgs = [
       'share',
       'pull',
       '--peer',
@@ -187,7 +199,12 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
       '--db',
       dbB,
       '--json',
-    ])
+    ]
+    const next = await hound(pullArgs)
+    expect(next.code, next.stderr).toBe(0)
+    expect(JSON.parse(next.stdout).labelsAdded).toBe(1)
+    // and then nothing new
+    const again = await hound(pullArgs)
     expect(again.code, again.stderr).toBe(0)
     expect(JSON.parse(again.stdout).labelsAdded).toBe(0)
   })

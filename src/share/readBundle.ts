@@ -1,14 +1,13 @@
 /**
- * Reading a STIX bundle safely, streamed: our own export format (header line, one object per line) line by line,
- * any other JSON layout through BundleTokenizer (each element of `objects` parsed on its own as it arrives), so a
- * bundle of millions of objects is never held whole. Structural problems reject the bundle (nothing is imported): unreadable JSON, not a bundle,
+ * Reading a STIX bundle safely, streamed through BundleTokenizer whatever its layout (our one-object-per-line
+ * export or any other JSON): each element of `objects` is parsed on its own as it arrives, so a bundle of millions
+ * of objects is never held whole. Structural problems reject the bundle (nothing is imported): unreadable JSON, not a bundle,
  * bad bundle id, `objects` not a list, too many objects, nesting deeper than `maxDepth`, one object over
  * `maxJsonBytes`, file over `maxBytes`. Some are only known at the end (a `type` after `objects`): the caller
  * consumes the whole stream before writing anything.
  * @module
  */
 import { createReadStream, statSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { ImportError } from '../core/errors.js'
 import { BundleSyntaxError, BundleTokenizer } from './BundleTokenizer.js'
 import { isStixId } from './validateStix.js'
@@ -46,58 +45,19 @@ export function jsonDepth(v: unknown, limit: number): number {
   return max
 }
 
-const HEADER = /^\{"type":"bundle","id":"([^"]+)","objects":\[$/
-
 function reject(file: string, msg: string, details: Record<string, unknown> = {}): never {
   throw new ImportError(`${file}: bundle rejected: ${msg}`, { details: { file, ...details } })
 }
 
-/** The bundle's objects in order (each a parsed value, not yet validated). Throws ImportError on structure. */
+/**
+ * The bundle's objects in order (each a parsed value, not yet validated). Throws ImportError on structure. Every
+ * layout, our line format included, goes through the streaming tokenizer: no line or document is ever buffered
+ * whole (a hostile file that is one 2 GB line costs what a pretty-printed one does).
+ */
 export async function* readBundleObjects(file: string, limits: Partial<BundleLimits> = {}): AsyncGenerator<unknown> {
   const l = { ...defaultBundleLimits, ...limits }
   const size = statSync(file).size
   if (size > l.maxBytes) reject(file, `file of ${size} bytes is over the ${l.maxBytes}-byte limit`)
-  const rl = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })
-  const it = rl[Symbol.asyncIterator]()
-  const first = await it.next()
-  const m = first.done ? null : HEADER.exec(first.value)
-  if (m) {
-    if (!isStixId(m[1], 'bundle')) reject(file, `bad bundle id ${m[1]}`)
-    let n = 0
-    let line = 1
-    let ended = false
-    for (;;) {
-      const r = await it.next()
-      if (r.done) break
-      line++
-      let s = r.value
-      if (ended) {
-        if (s.trim() === '') continue
-        reject(file, `content after the end of the bundle at line ${line}`)
-      }
-      if (s === ']}') {
-        ended = true
-        continue
-      }
-      if (s.endsWith(',')) s = s.slice(0, -1)
-      let v: unknown
-      try {
-        v = JSON.parse(s)
-      } catch (e) {
-        reject(file, `line ${line} is not JSON: ${(e as Error).message}`, { line })
-      }
-      if (++n > l.maxObjects) reject(file, `more than ${l.maxObjects} objects`)
-      if (jsonDepth(v, l.maxDepth) > l.maxDepth)
-        reject(file, `object at line ${line} nests deeper than ${l.maxDepth}`, { line })
-      yield v
-    }
-    if (!ended) reject(file, 'truncated: no closing "]}" line')
-    return
-  }
-  rl.close()
   yield* tokenizedBundleObjects(file, l)
 }
 

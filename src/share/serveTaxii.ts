@@ -31,8 +31,13 @@ export async function serveTaxiiModule(path: string, o: { institution: string })
   }
   await load()
   process.on('SIGHUP', () => {
-    load().catch((e) =>
-      process.stderr.write(`hound serve: TAXII reload failed: ${e instanceof Error ? e.message : String(e)}\n`),
+    const t = performance.now()
+    load().then(
+      () =>
+        process.stderr.write(
+          `hound serve: TAXII collections refreshed in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
+        ),
+      (e) => process.stderr.write(`hound serve: TAXII reload failed: ${e instanceof Error ? e.message : String(e)}\n`),
     )
   })
   let chain: Promise<unknown> = Promise.resolve()
