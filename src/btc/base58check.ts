@@ -8,6 +8,7 @@
  */
 import { createBase58check } from '@scure/base'
 import { sha256 } from './hash.js'
+import { latin1String } from './latin1String.js'
 import { checksum21, checksumInput } from './sha256Wasm.js'
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
@@ -149,7 +150,7 @@ export function base58checkEncode21(version: number, hash: Uint8Array, off = 0):
   }
   while (p < OUT_LEN && out[p] === ONE) p++
   for (let i = 0; i < zeros; i++) out[--p] = ONE
-  return out.toString('latin1', p, OUT_LEN)
+  return latin1String(out, p, OUT_LEN)
 }
 
 /** Base58Check of arbitrary bytes (version byte included by the caller). */

@@ -5,6 +5,7 @@
  */
 import { getHashes, hash as nativeHash } from 'node:crypto'
 import { ripemd160 } from '@noble/hashes/legacy.js'
+import { latin1String } from './latin1String.js'
 
 export function sha256(data: Uint8Array): Uint8Array {
   return nativeHash('sha256', data, 'buffer')
@@ -49,7 +50,7 @@ export function toHexReversed(bytes: Uint8Array, start = 0, end = bytes.length):
   if (n <= 64) {
     // Hot path (every txid and prevout): table lookups into a scratch buffer, one native string creation.
     for (let i = 0; i < n; i++) hexOut16[i] = hexPair[bytes[end - 1 - i]!]!
-    return hexOut.toString('latin1', 0, 2 * n)
+    return latin1String(hexOut, 0, 2 * n)
   }
   let s = ''
   for (let i = end - 1; i >= start; i--) s += byteHex[bytes[i]!]!

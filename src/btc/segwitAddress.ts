@@ -6,6 +6,7 @@
  * @module
  */
 import { bech32, bech32m } from '@scure/base'
+import { latin1String } from './latin1String.js'
 
 const CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'
 const CODES = Uint8Array.from(CHARSET, (c) => c.charCodeAt(0))
@@ -67,7 +68,7 @@ export function encodeWitnessProgram(hrp: string, version: number, src: Uint8Arr
   // Build the data part in a scratch buffer: one native string instead of ~60 concatenations.
   for (let i = 0; i < n; i++) out[i] = CODES[words[i]!]!
   for (let i = 0; i < 6; i++) out[n + i] = CODES[(chk >>> (5 * (5 - i))) & 31]!
-  return `${hrp}1${out.toString('latin1', 0, n + 6)}`
+  return `${hrp}1${latin1String(out, 0, n + 6)}`
 }
 
 /** Encode a segwit address with range checks (version 0–16, program 2–40 bytes, 20 or 32 for version 0). */
