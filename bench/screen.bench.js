@@ -5,6 +5,8 @@
 // Everything runs on 127.0.0.1; each load run is bounded (≤ 10 s). The load generator (autocannon) runs in its own
 // process (this script re-run with --cannon), so it does not share an event loop with anything it measures.
 // `--serve-node-options '…'` adds Node flags to the `hound serve` process (e.g. to compare GC settings).
+// `hound serve` runs with --no-taxii (screening only) unless `--with-taxii`: the TAXII collections are built from
+// every label at start (minutes for 1M labels) and are not on the screening path.
 import { execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -192,6 +194,7 @@ async function main() {
         '--port',
         String(port),
         '--no-record',
+        ...(process.argv.includes('--with-taxii') ? [] : ['--no-taxii']),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )

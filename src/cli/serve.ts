@@ -30,6 +30,7 @@ export function register(program: Command): void {
     .option('--no-graph', 'labels only: do not load chain data for exposure')
     .option('--no-record', 'do not record screenings for hound rescreen')
     .option('--institution <name>', 'TAXII: the institution publishing (default $HOUND_INSTITUTION)')
+    .option('--no-taxii', 'screening only: do not mount the TAXII 2.1 sharing routes (faster start with many labels)')
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as ExposureCliOptions & {
         db?: string
@@ -39,6 +40,7 @@ export function register(program: Command): void {
         graph?: boolean
         record?: boolean
         institution?: string
+        taxii?: boolean
       }
       if (o.maxTlp !== undefined && !(tlpLevels as readonly string[]).includes(o.maxTlp)) {
         throw new UsageError(`--max-tlp expects one of ${tlpLevels.join(', ')}`)
@@ -69,9 +71,13 @@ export function register(program: Command): void {
         // TAXII 2.1 (src/share, docs/sharing.md)
         modules: [
           ...defaultRouteModules,
-          await serveTaxiiModule(path, {
-            institution: o.institution ?? process.env.HOUND_INSTITUTION ?? 'Ledgerhound instance',
-          }),
+          ...(o.taxii === false
+            ? []
+            : [
+                await serveTaxiiModule(path, {
+                  institution: o.institution ?? process.env.HOUND_INSTITUTION ?? 'Ledgerhound instance',
+                }),
+              ]),
         ],
         ...(recorder ? { onScreened: (r, k) => recorder.record(r, k) } : {}),
       })
