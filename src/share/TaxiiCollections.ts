@@ -118,7 +118,7 @@ export class TaxiiCollections {
   /** Open (or create) the collection store at `path` (`:memory:` in tests). */
   static async open(
     path: string,
-    { memoryLimitMiB = 384 }: { memoryLimitMiB?: number } = {},
+    { memoryLimitMiB = 256 }: { memoryLimitMiB?: number } = {},
   ): Promise<TaxiiCollections> {
     const db = await HoundStore.open(path)
     // a server-side cache, not the analyst's store: bounded, spilling to disk beyond the limit
@@ -186,16 +186,21 @@ export class TaxiiCollections {
       const values = cols.map((_, i) => `(?, ?, ${i})`).join(', ')
       const base = this.reserve(seq * cols.length)
       await db.transaction(async () => {
+        // date_added = base + seq × collections + ord: unique and in (object, collection) order without a window
+        // over the whole load; an (id, version) staged twice keeps its first occurrence
         await db.run(
           `INSERT INTO share_taxii_entries
           SELECT collection_id, id, type, CASE WHEN version = '' THEN NULL ELSE version END,
             CASE WHEN version = '' THEN da ELSE version_us END, spec_version, da, tlp_rank, true, true, json
           FROM (
-            SELECT c.collection_id, s.*, ? + row_number() OVER (ORDER BY s.seq, c.ord) - 1 AS da
-            FROM (SELECT * FROM share_taxii_stage QUALIFY row_number() OVER (PARTITION BY id, version ORDER BY seq) = 1) s
+            SELECT c.collection_id, s.*, ? + s.seq * ${cols.length} + c.ord AS da
+            FROM share_taxii_stage s
             JOIN (VALUES ${values}) c(collection_id, max_rank, ord) ON s.tlp_rank <= c.max_rank
-            WHERE NOT EXISTS (SELECT 1 FROM share_taxii_entries e WHERE e.collection_id = c.collection_id
-              AND e.id = s.id AND coalesce(e.version, '') = s.version))`,
+            WHERE NOT EXISTS (SELECT 1 FROM (SELECT id, version, min(seq) AS first FROM share_taxii_stage
+                                             GROUP BY id, version HAVING count(*) > 1) d
+                              WHERE d.id = s.id AND d.version = s.version AND d.first <> s.seq)
+              AND NOT EXISTS (SELECT 1 FROM share_taxii_entries e WHERE e.collection_id = c.collection_id
+                              AND e.id = s.id AND coalesce(e.version, '') = s.version))`,
           [base, ...cols.flat()],
         )
         // first/last version flags (new rows come in as both): only objects now holding several versions change
