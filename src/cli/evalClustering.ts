@@ -1,7 +1,8 @@
 /**
  * `hound eval clustering --truth DIR`: score clustering against the simulator's ground truth — per heuristic
- * precision/coverage and, for multi-input alone and multi-input + change, pairwise precision/recall, largest
- * cluster and wrong merges. Runs in memory on the store's graph (nothing is written to the store); `--doc FILE`
+ * precision/coverage and, for multi-input alone and multi-input + change, pairwise precision/recall, entity-level
+ * recall (per true entity: share of its addresses in its largest cluster, its pairwise recall, fully recovered —
+ * macro averages, overall and per entity type), largest cluster and wrong merges. Runs in memory on the store's graph (nothing is written to the store); `--doc FILE`
  * writes the markdown report into FILE between `<!-- clustering-eval:start -->` / `<!-- clustering-eval:end -->`.
  * @module
  */
@@ -53,7 +54,7 @@ export function evalCommand(program: Command): Command {
 export function register(program: Command): void {
   evalCommand(program)
     .command('clustering')
-    .description('Precision/coverage per heuristic; pairwise precision/recall, largest cluster, wrong merges')
+    .description('Precision/coverage per heuristic; pairwise and entity-level recall, largest cluster, wrong merges')
     .requiredOption('--truth <dir>', 'simulator output directory (with truth/addresses.jsonl, change.jsonl, …)')
     .option('--threshold <p>', 'change probability threshold (default 0.99)')
     .option('--change-horizon <n>', 'blocks a change decision waits for spending evidence (default 144)')

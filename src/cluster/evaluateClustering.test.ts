@@ -4,6 +4,7 @@ import type { UtxoGraph } from '../graph/UtxoGraph.js'
 import { type RandomChain, randomChain } from './_randomChain.js'
 import { clusterGraph } from './clusterGraph.js'
 import { countWrongMerges, evaluateClustering, pairwiseScore } from './evaluateClustering.js'
+import { formatClusteringEvaluation } from './formatClusteringEvaluation.js'
 import type { ClusteringTruth } from './readClusteringTruth.js'
 
 function truthOf(rc: RandomChain, g: UtxoGraph): ClusteringTruth {
@@ -77,5 +78,59 @@ describe('evaluation on a seeded chain with known owners', () => {
     expect(withChange.changeVoters.combined.committed).toBeGreaterThan(0)
     expect(withChange.changeVoters.c3.committed).toBeGreaterThan(0)
     expect(withChange.changeEligible).toBeGreaterThan(0)
+  })
+
+  test('entity-level recall agrees with brute force per entity, rises with change, and is in the report', () => {
+    const c = clusterGraph(g, { change: true, changeHorizon: 2 })
+    const ev = evaluateClustering(g, c, truth, { changeHorizon: 2 })
+    const base = evaluateClustering(g, clusterGraph(g), truth)
+    // brute force: enumerate every entity's addresses and pairs
+    const byEntity = new Map<number, number[]>()
+    truth.entityOf.forEach((e, a) => {
+      if (e >= 0) byEntity.set(e, [...(byEntity.get(e) ?? []), a])
+    })
+    let n = 0
+    let share = 0
+    let pairRecall = 0
+    let full = 0
+    for (const addrs of byEntity.values()) {
+      if (addrs.length < 2) continue
+      n++
+      const perCluster = new Map<number, number>()
+      for (const a of addrs) perCluster.set(c.uf.find(a), (perCluster.get(c.uf.find(a)) ?? 0) + 1)
+      const largest = Math.max(...perCluster.values())
+      share += largest / addrs.length
+      if (largest === addrs.length) full++
+      let together = 0
+      let all = 0
+      for (let i = 0; i < addrs.length; i++)
+        for (let j = i + 1; j < addrs.length; j++) {
+          all++
+          if (c.uf.find(addrs[i]!) === c.uf.find(addrs[j]!)) together++
+        }
+      pairRecall += together / all
+    }
+    expect(n).toBeGreaterThan(1)
+    expect(ev.entityRecall.entities).toBe(n)
+    expect(ev.entityRecall.addressRecallMean).toBeCloseTo(share / n, 12)
+    expect(ev.entityRecall.pairwiseRecallMacro).toBeCloseTo(pairRecall / n, 12)
+    expect(ev.entityRecall.fullyRecoveredCount).toBe(full)
+    expect(ev.entityRecallByType.individual).toEqual(ev.entityRecall)
+    expect(ev.entityRecall.addressRecallMean).toBeGreaterThan(base.entityRecall.addressRecallMean)
+    expect(ev.entityRecall.pairwiseRecallMacro).toBeGreaterThan(base.entityRecall.pairwiseRecallMacro)
+    const md = formatClusteringEvaluation({
+      params: { threshold: 0.99, changeHorizon: 2, maxMergeSize: 10000 },
+      multiInput: base,
+      withChange: ev,
+      truth: {},
+    })
+    const x = ev.entityRecall
+    expect(md).toContain(
+      `| multi-input + change | ${n} | ${x.addressRecallMean.toFixed(4)} | ${x.addressRecallMedian.toFixed(4)} | ${x.pairwiseRecallMacro.toFixed(4)} |`,
+    )
+    expect(md).toContain(
+      `| individual | ${n} | ${base.entityRecall.addressRecallMean.toFixed(4)} → ${x.addressRecallMean.toFixed(4)} |`,
+    )
+    expect(md).toContain('| Run | Pairwise precision | Pairwise recall |')
   })
 })

@@ -3,6 +3,9 @@
  * - clustering: pairwise precision/recall over address pairs (from the cluster × entity contingency table, never
  *   enumerating pairs), cluster count, largest cluster, wrong merges (applied unions joining two clusters whose
  *   majority entities differ, found by replaying the evidence log);
+ * - entity-level recall beside the pairwise scores (evaluateClusteringEntityRecall.ts): per true entity with ≥ 2
+ *   addresses, the share of its addresses in its largest cluster (mean and median), its own pairwise recall (mean) and
+ *   whether one cluster holds all of them — every entity weighs the same, unlike pairwise recall;
  * - per link heuristic (multi-input, change): precision = share of applied links whose two addresses belong to the
  *   same entity; coverage = share of eligible transactions that produced a decision;
  * - per change voter C1–C9 and the combined model: precision = committed unique answers equal to the true change
@@ -29,6 +32,7 @@ import {
 } from './change/combineChangeVotes.js'
 import { detectCoinJoin, isCoinJoinForCioh } from './coinjoin/detectCoinJoin.js'
 import { HEURISTIC_CHANGE, HEURISTIC_MULTI_INPUT, STATUS_APPLIED } from './EvidenceLog.js'
+import { type EntityRecall, evaluateClusteringEntityRecall } from './evaluateClusteringEntityRecall.js'
 import type { ClusteringTruth } from './readClusteringTruth.js'
 
 export type PairwiseScore = {
@@ -51,6 +55,10 @@ export type ClusteringEvaluation = {
   pairwise: PairwiseScore
   /** Pairwise scores restricted to the addresses of entities of one type (individual, exchange, …). */
   pairwiseByType: Record<string, PairwiseScore & { addresses: number; entities: number }>
+  /** Entity-level recall (macro averages over true entities with ≥ 2 addresses), beside the pairwise scores. */
+  entityRecall: EntityRecall
+  /** The same per entity type. */
+  entityRecallByType: Record<string, EntityRecall>
   multiInput: LinkScore
   changeLinks: LinkScore
   /** Per change voter and `combined` (the combiner at the run's threshold). */
@@ -172,6 +180,7 @@ export function evaluateClustering(
     }
     pairwiseByType[type] = { ...pairwiseScore(root, masked, truth.entities.length), addresses, entities: ents.size }
   }
+  const entity = evaluateClusteringEntityRecall(root, entityOf, truth.entityType)
 
   // links per heuristic
   const link = [
@@ -252,6 +261,8 @@ export function evaluateClustering(
     wrongMerges: countWrongMerges(c, entityOf),
     pairwise,
     pairwiseByType,
+    entityRecall: entity.overall,
+    entityRecallByType: entity.byType,
     multiInput: {
       ...link[HEURISTIC_MULTI_INPUT]!,
       precision: ratio(link[HEURISTIC_MULTI_INPUT]!.correct, link[HEURISTIC_MULTI_INPUT]!.links),

@@ -63,6 +63,42 @@ export function formatClusteringEvaluation(r: {
       `| ${type} | ${s.entities} | ${s.addresses} | ${m ? m.recall.toFixed(4) : '—'} | ${s.recall.toFixed(4)} | ${s.precision.toFixed(4)} |`,
     )
   }
+  lines.push(
+    '',
+    'Entity-level recall: every true entity with ≥ 2 addresses weighs the same (definitions in docs/accuracy.md).',
+    '',
+    '| Run | Entities scored | Address recall, mean | Address recall, median | Pairwise recall, macro | Fully recovered |',
+    '|---|---|---|---|---|---|',
+  )
+  for (const [name, e] of [
+    ['multi-input (CoinJoins excluded)', r.multiInput],
+    ['multi-input + change', r.withChange],
+  ] as const) {
+    const x = e.entityRecall
+    lines.push(
+      `| ${name} | ${x.entities} | ${x.addressRecallMean.toFixed(4)} | ${x.addressRecallMedian.toFixed(4)} | ${x.pairwiseRecallMacro.toFixed(4)} | ${pct(x.fullyRecovered)} (${x.fullyRecoveredCount}) |`,
+    )
+  }
+  lines.push(
+    '',
+    'Entity-level recall by true entity type, multi-input → multi-input + change:',
+    '',
+    '| Entity type | Entities scored | Address recall, mean | Address recall, median | Pairwise recall, macro | Fully recovered |',
+    '|---|---|---|---|---|---|',
+  )
+  const arrow = (a: number | undefined, b: number, f: (x: number) => string) =>
+    `${a === undefined ? '—' : f(a)} → ${f(b)}`
+  const f4 = (x: number) => x.toFixed(4)
+  for (const [type, s] of Object.entries(r.withChange.entityRecallByType)) {
+    const m = r.multiInput.entityRecallByType[type]
+    if (s.entities === 0) {
+      lines.push(`| ${type} | 0 | — | — | — | — |`)
+      continue
+    }
+    lines.push(
+      `| ${type} | ${s.entities} | ${arrow(m?.addressRecallMean, s.addressRecallMean, f4)} | ${arrow(m?.addressRecallMedian, s.addressRecallMedian, f4)} | ${arrow(m?.pairwiseRecallMacro, s.pairwiseRecallMacro, f4)} | ${arrow(m?.fullyRecovered, s.fullyRecovered, pct)} |`,
+    )
+  }
   const w = r.withChange
   lines.push(
     '',
