@@ -40,6 +40,8 @@ if (!simDir)
 const network = simDir ? 'regtest' : 'mainnet'
 
 const store = await HoundStore.open(dbFile)
+// --duckdb-sql "SET threads = 1; …": extra DuckDB settings for experiments
+if (arg('--duckdb-sql', null)) await store.run(arg('--duckdb-sql', null))
 const source = openBlockSource({ blocks: [simDir ?? chainDir], network, startHeight: chain.startHeight })
 const marks = []
 let next = 1_000_000
@@ -50,10 +52,12 @@ const summary = await ingestBtc(store, source, {
   fromHeight: chain.startHeight,
   batchBlocks,
   batchTxs,
+  memoryLimit: arg('--memory-limit', undefined),
   onBatch: (p) => {
     if (p.txs >= next) {
       const s = (performance.now() - t0) / 1000
-      marks.push({ txs: p.txs, seconds: s, rss: process.memoryUsage().rss, heap: process.memoryUsage().heapUsed })
+      const m = process.memoryUsage()
+      marks.push({ txs: p.txs, seconds: s, rss: m.rss, heap: m.heapUsed, buffers: m.arrayBuffers, ...p.memory })
       console.error(
         `${p.txs} txs  ${s.toFixed(1)}s  ${Math.round(p.txs / s)} tx/s  rss ${mb(process.memoryUsage().rss)} MB`,
       )
@@ -64,17 +68,25 @@ const summary = await ingestBtc(store, source, {
 const seconds = (performance.now() - t0) / 1000
 const cpu = process.cpuUsage(cpu0)
 const cpuSeconds = (cpu.user + cpu.system) / 1e6
+const duckMem = await store.all(
+  'SELECT tag, round(memory_usage_bytes / 2^20) AS mb FROM duckdb_memory() WHERE memory_usage_bytes > 2^20 ORDER BY 2 DESC',
+)
+const dbSize = await store.one('SELECT database_size, memory_usage, memory_limit FROM pragma_database_size()')
 store.close()
 const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
 
 console.log(
   `\n## ingest: ${summary.txs.toLocaleString('en-US')} txs, ${summary.blocks} blocks${fresh ? ', fresh addresses' : ''}, batch ${batchBlocks} blocks\n`,
 )
-console.log('| txs | elapsed (s) | tx/s (cumulative) | RSS (MB) | JS heap (MB) |')
-console.log('|---:|---:|---:|---:|---:|')
+console.log(
+  '| txs | elapsed (s) | tx/s (cumulative) | RSS (MB) | JS heap (MB) | ArrayBuffers (MB) | UTXOs | UTXO index (MB) | addresses | address map (MB) |',
+)
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+const n = (x) => x.toLocaleString('en-US')
 for (const m of marks)
   console.log(
-    `| ${m.txs.toLocaleString('en-US')} | ${m.seconds.toFixed(1)} | ${Math.round(m.txs / m.seconds).toLocaleString('en-US')} | ${mb(m.rss)} | ${mb(m.heap)} |`,
+    `| ${n(m.txs)} | ${m.seconds.toFixed(1)} | ${n(Math.round(m.txs / m.seconds))} | ${mb(m.rss)} | ${mb(m.heap)} | ${mb(m.buffers)} | ` +
+      `${n(m.utxos)} | ${mb(m.utxoBytes)} | ${n(m.addresses)} | ${mb(m.addressBytes)} |`,
   )
 console.log(
   `\ntotal ${seconds.toFixed(1)} s, ${Math.round(summary.txs / seconds).toLocaleString('en-US')} tx/s, ` +
@@ -92,6 +104,18 @@ console.log(
   `time split: source wait ${summary.sourceSeconds.toFixed(1)} s, decode ${summary.decodeSeconds.toFixed(1)} s, ` +
     `write ${summary.writeSeconds.toFixed(1)} s (rows ${summary.writeSplit.rows.toFixed(1)}, appender flush ${summary.writeSplit.flush.toFixed(1)}, commit ${summary.writeSplit.commit.toFixed(1)}); late-resolved inputs ${summary.lateResolved}`,
 )
+console.log(
+  `DuckDB at the end: ${dbSize.database_size} file, buffer pool ${dbSize.memory_usage} of ${dbSize.memory_limit} ` +
+    `(${duckMem.map((r) => `${r.tag} ${r.mb} MB`).join(', ')})`,
+)
+if (summary.cpu) {
+  const c = summary.cpu
+  const us = (x) => ((x * 1e6) / summary.txs).toFixed(2)
+  console.log(
+    `CPU split (s, µs/tx): total ${c.total.toFixed(1)} (${us(c.total)}) = main thread ${c.main.toFixed(1)} (${us(c.main)}) + ` +
+      `decode worker(s) ${c.decode.toFixed(1)} (${us(c.decode)}) + other threads (DuckDB, GC) ${c.other.toFixed(1)} (${us(c.other)})`,
+  )
+}
 if (process.argv.includes('--load-graph')) {
   // loadUtxoGraph over the whole store: time, and heap/RSS added per transaction
   const { loadUtxoGraph } = await import('../dist/graph/loadUtxoGraph.js')

@@ -26,12 +26,45 @@ const fmix = (h: number): number => {
 
 const EMPTY = 0
 
+/** Words per address key. */
+export const ADDRESS_KEY_WORDS = 3
+
+/**
+ * Write the 96-bit key of the address `s.substring(start, end)` under `seeds` to `out[off..off+3)`: three hash
+ * lanes over the characters (no substring is made).
+ */
+export function addressKeyInto(
+  s: string,
+  start: number,
+  end: number,
+  seeds: Uint32Array,
+  out: Uint32Array,
+  off: number,
+): void {
+  let h1 = seeds[0]! | 0
+  let h2 = seeds[1]! | 0
+  let h3 = seeds[2]! | 0
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(((h2 << 5) | (h2 >>> 27)) ^ c, 0x9e3779b1)
+    h3 = Math.imul(h3 + c, 0x27d4eb2f) ^ (h3 >>> 15)
+  }
+  const len = end - start
+  const k1 = fmix(h1 ^ len)
+  out[off] = k1
+  out[off + 1] = fmix(h2 ^ Math.imul(len, 0x165667b1))
+  out[off + 2] = fmix(h3 + k1)
+}
+
 /** Off-heap address → id table for ingest; see the module comment for the collision bound. */
 export class AddressMap {
   private table: Uint32Array
   private mask: number
   private count = 0
-  private readonly seeds: Uint32Array
+  /** The per-process hash seeds; blocks hashed for this map must use them (`addressKeyInto`). */
+  readonly seeds: Uint32Array
+  private readonly scratch = new Uint32Array(3)
 
   /** `capacity`: initial number of slots (rounded up to a power of two). `seeds`: fixed seeds (tests). */
   constructor(capacity = 1 << 16, seeds?: Uint32Array) {
@@ -57,19 +90,18 @@ export class AddressMap {
    * return `id`. Hashes the characters in place (no substring is made).
    */
   getOrAdd(s: string, start: number, end: number, id: number): number {
-    let h1 = this.seeds[0]! | 0
-    let h2 = this.seeds[1]! | 0
-    let h3 = this.seeds[2]! | 0
-    for (let i = start; i < end; i++) {
-      const c = s.charCodeAt(i)
-      h1 = Math.imul(h1 ^ c, 0x01000193)
-      h2 = Math.imul(((h2 << 5) | (h2 >>> 27)) ^ c, 0x9e3779b1)
-      h3 = Math.imul(h3 + c, 0x27d4eb2f) ^ (h3 >>> 15)
-    }
-    const len = end - start
-    const k1 = fmix(h1 ^ len)
-    const k2 = fmix(h2 ^ Math.imul(len, 0x165667b1))
-    const k3 = fmix(h3 + k1)
+    addressKeyInto(s, start, end, this.seeds, this.scratch, 0)
+    return this.getOrAddKey(this.scratch, 0, id)
+  }
+
+  /**
+   * As `getOrAdd`, for an address already hashed with this map's `seeds` (`addressKeyInto`, done in the decode
+   * worker so that the main thread only probes): the key is `keys[off..off+3)`.
+   */
+  getOrAddKey(keys: Uint32Array, off: number, id: number): number {
+    const k1 = keys[off]!
+    const k2 = keys[off + 1]!
+    const k3 = keys[off + 2]!
     const t = this.table
     const mask = this.mask
     let slot = (k1 ^ (k2 >>> 7)) & mask
@@ -87,6 +119,18 @@ export class AddressMap {
       if (t[p] === k1 && t[p + 1] === k2 && t[p + 2] === k3) return v - 1
       slot = (slot + 1) & mask
     }
+  }
+
+  /**
+   * Touch the home slots of `n` keys from `keys[off..]` (3 words each) so that their cache lines are being
+   * loaded, in parallel, before `getOrAddKey` needs them; returns a value only to keep the loads alive.
+   */
+  touch(keys: Uint32Array, off: number, n: number): number {
+    const t = this.table
+    const mask = this.mask
+    let acc = 0
+    for (let i = 0, p = off; i < n; i++, p += 3) acc ^= t[((keys[p]! ^ (keys[p + 1]! >>> 7)) & mask) * 4 + 3]!
+    return acc
   }
 
   private grow(): void {

@@ -12,7 +12,8 @@ import { decodeBlock } from '../btc/decodeBlock.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import { errorClasses, HoundError, SourceError } from '../core/errors.js'
 import { type ColumnarBlock, columnarize } from './columnarBlock.js'
-import type { DecodeReply, DecodeRequest } from './decodeWorker.js'
+import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decodeWorker.js'
+import { threadCpuSeconds } from './threadCpu.js'
 import type { RawBlock } from './types.js'
 
 type Pending = { resolve: (b: ColumnarBlock) => void; reject: (e: Error) => void }
@@ -47,15 +48,22 @@ export class DecodePool {
   private readonly pending = new Map<number, Pending>()
   private seq = 0
   private failed: Error | null = null
+  private readonly tids: number[] = []
 
+  /** `addrSeeds`: the AddressMap seeds of the ingestor the blocks are for (addresses are hashed while decoding). */
   constructor(
     private readonly network: BtcNetwork,
+    private readonly addrSeeds: Uint32Array,
     workers = defaultDecodeWorkers(),
   ) {
     if (workers > 0 && existsSync(workerFile)) {
       for (let k = 0; k < workers; k++) {
-        const w = new Worker(workerFile)
+        const w = new Worker(workerFile, { workerData: { addrSeeds: [...addrSeeds] } satisfies DecodeWorkerData })
         w.on('message', (m: DecodeReply) => {
+          if ('tid' in m) {
+            if (m.tid !== null) this.tids.push(m.tid)
+            return
+          }
           const p = this.pending.get(m.seq)
           if (!p) return
           this.pending.delete(m.seq)
@@ -73,6 +81,18 @@ export class DecodePool {
 
   get threads(): number {
     return this.workers.length
+  }
+
+  /** CPU seconds used so far by the worker threads (Linux), or null when unknown. */
+  workerCpuSeconds(): number | null {
+    if (this.workers.length > 0 && this.tids.length < this.workers.length) return null
+    let sum = 0
+    for (const t of this.tids) {
+      const s = threadCpuSeconds(t)
+      if (s === null) return null
+      sum += s
+    }
+    return sum
   }
 
   private fail(e: Error): void {
@@ -96,7 +116,7 @@ export class DecodePool {
             },
           )
         }
-        return Promise.resolve(columnarize(raw.height, block, (s) => classifyScript(s, this.network)))
+        return Promise.resolve(columnarize(raw.height, block, (s) => classifyScript(s, this.network), this.addrSeeds))
       } catch (e) {
         const p = Promise.reject(e)
         p.catch(() => {})

@@ -119,6 +119,28 @@ export class UtxoIndex {
     }
   }
 
+  /**
+   * Touch the home slots of `n` outpoints (txid keys `keys[off + 4i..]`, vouts `vouts[voff + i]`) so that their
+   * cache lines load in parallel before `take` needs them; returns a value only to keep the loads alive.
+   */
+  touch(keys: Uint32Array, off: number, vouts: Uint32Array, voff: number, n: number): number {
+    const t = this.t
+    const mask = this.mask
+    let acc = 0
+    for (let i = 0; i < n; i++) acc ^= t[(((keys[off + 4 * i]! ^ Math.imul(vouts[voff + i]!, G)) & mask) * W) | 4]!
+    return acc
+  }
+
+  /** Touch the home slots of outputs 0..n-1 of the transaction keyed `keys[off..off+4)` (before `put`s). */
+  touchOutputs(keys: Uint32Array, off: number, n: number): number {
+    const t = this.t
+    const mask = this.mask
+    const w0 = keys[off]!
+    let acc = 0
+    for (let v = 0; v < n; v++) acc ^= t[(((w0 ^ Math.imul(v, G)) & mask) * W) | 4]!
+    return acc
+  }
+
   /** Backward-shift deletion of slot `i` (linear probing stays tombstone-free). */
   private remove(i: number): void {
     const t = this.t

@@ -7,6 +7,7 @@
  */
 import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
 import { type ScriptType, scriptTypes } from '../core/model.js'
+import { ADDRESS_KEY_WORDS, addressKeyInto } from './AddressMap.js'
 import { KEY_WORDS, txidKeyInto } from './txidKey.js'
 
 const typeCode = new Map<ScriptType, number>(scriptTypes.map((t, i) => [t, i]))
@@ -48,6 +49,10 @@ export type ColumnarBlock = {
   /** Length of each output's address in `addresses` (0: no address). */
   outAddrLen: Uint16Array
   addresses: string
+  /** The AddressMap key of each address in `addresses`, in order (3 words each, hashed under `addrSeeds`). */
+  addrKeys: Uint32Array
+  /** The AddressMap seeds the keys were computed with (checked by the ingestor). */
+  addrSeeds: readonly [number, number, number]
 }
 
 /** The transferable buffers of a block (to post it without copying). */
@@ -68,14 +73,16 @@ export function transferables(b: ColumnarBlock): ArrayBuffer[] {
     b.outValue,
     b.outType,
     b.outAddrLen,
+    b.addrKeys,
   ].map((a) => a.buffer as ArrayBuffer)
 }
 
-/** Classify every output and lay the block out in columns. */
+/** Classify every output and lay the block out in columns; addresses are hashed under `addrSeeds` (AddressMap). */
 export function columnarize(
   height: number,
   block: BtcBlock,
   classify: (script: Uint8Array) => ClassifiedScript,
+  addrSeeds: Uint32Array,
 ): ColumnarBlock {
   const txs = block.txs
   const n = txs.length
@@ -114,6 +121,8 @@ export function columnarize(
     outType: new Uint8Array(nOut),
     outAddrLen: new Uint16Array(nOut),
     addresses: '',
+    addrKeys: new Uint32Array(ADDRESS_KEY_WORDS * nOut),
+    addrSeeds: [addrSeeds[0]!, addrSeeds[1]!, addrSeeds[2]!],
   }
   const txids: string[] = new Array(n)
   const prevs: string[] = new Array(nIn)
@@ -145,6 +154,7 @@ export function columnarize(
       b.outType[o] = typeCode.get(c.type) ?? 0
       if (c.address !== null) {
         b.outAddrLen[o] = c.address.length
+        addressKeyInto(c.address, 0, c.address.length, addrSeeds, b.addrKeys, ADDRESS_KEY_WORDS * addrs.length)
         addrs.push(c.address)
       }
       o++

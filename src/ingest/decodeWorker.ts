@@ -3,12 +3,13 @@
  * Runs beside the main thread, which resolves prevouts and appends to the store (ingest uses both cores).
  * @module
  */
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
 import { classifyScript } from '../btc/classifyScript.js'
 import { decodeBlock } from '../btc/decodeBlock.js'
 import { getNetwork } from '../btc/networks.js'
 import { isHoundError } from '../core/errors.js'
 import { columnarize, transferables } from './columnarBlock.js'
+import { currentThreadId } from './threadCpu.js'
 
 export type DecodeRequest = {
   seq: number
@@ -23,10 +24,17 @@ export type DecodeRequest = {
 
 export type DecodeReply =
   | { seq: number; block: import('./columnarBlock.js').ColumnarBlock }
+  /** Sent once at start (seq -1): the worker's thread id, for the CPU split. */
+  | { seq: -1; tid: number | null }
   | { seq: number; error: { name: string; code: string; message: string; details: Record<string, unknown> } }
+
+/** Set by DecodePool: the AddressMap seeds of the ingestor the blocks are for. */
+export type DecodeWorkerData = { addrSeeds: number[] }
 
 const port = parentPort
 if (port) {
+  const addrSeeds = Uint32Array.from((workerData as DecodeWorkerData).addrSeeds)
+  port.postMessage({ seq: -1, tid: currentThreadId() } satisfies DecodeReply)
   port.on('message', (r: DecodeRequest) => {
     try {
       const net = getNetwork(r.network)
@@ -41,7 +49,7 @@ if (port) {
           },
         )
       }
-      const c = columnarize(r.height, block, (s) => classifyScript(s, net))
+      const c = columnarize(r.height, block, (s) => classifyScript(s, net), addrSeeds)
       port.postMessage({ seq: r.seq, block: c } satisfies DecodeReply, transferables(c))
     } catch (e) {
       const err = e as { name?: string; code?: string; message?: string; details?: Record<string, unknown> }

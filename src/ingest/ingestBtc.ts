@@ -14,6 +14,7 @@ import type { HoundStore } from '../store/HoundStore.js'
 import { BtcIngestor } from './BtcIngestor.js'
 import type { ColumnarBlock } from './columnarBlock.js'
 import { DecodePool } from './DecodePool.js'
+import { threadCpuSeconds } from './threadCpu.js'
 import type { BtcBlockSource } from './types.js'
 
 export type IngestBtcOptions = {
@@ -59,9 +60,18 @@ export type IngestProgress = {
   writeSeconds: number
   /** Split of writeSeconds: building rows, flushing appenders into DuckDB, commit. */
   writeSplit: { rows: number; flush: number; commit: number }
+  /** Ingest's own off-heap tables after the last batch (UTXO index, address map): entries and bytes. */
+  memory: { utxos: number; utxoBytes: number; addresses: number; addressBytes: number }
 }
 
+/**
+ * CPU seconds of this run (user + system): all threads, the main thread, the decode workers; `other` is the rest
+ * (DuckDB's threads, V8's GC helpers). Null where per-thread times are unavailable (not Linux).
+ */
+export type IngestCpu = { total: number; main: number; decode: number; other: number }
+
 export type IngestSummary = IngestProgress & {
+  cpu: IngestCpu | null
   /** Height of the store's tip before this run (-1 when it was empty). */
   resumedFrom: number
   tipHash: string | null
@@ -77,6 +87,9 @@ export async function ingestBtc(
   opts: IngestBtcOptions,
 ): Promise<IngestSummary> {
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
+  const main0 = threadCpuSeconds(process.pid)
+  let decodeCpu: number | null = null
   const network = opts.network
   const limit = opts.memoryLimit ?? '1GB'
   if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(limit)) {
@@ -99,9 +112,20 @@ export async function ingestBtc(
     decodeSeconds: 0,
     writeSeconds: 0,
     writeSplit: ing.timing,
+    memory: ing.memory,
+  }
+  const cpuSplit = (): IngestCpu | null => {
+    const c = process.cpuUsage(cpu0)
+    const total = (c.user + c.system) / 1e6
+    const main1 = threadCpuSeconds(process.pid)
+    if (main0 === null || main1 === null) return null
+    const main = main1 - main0
+    const decode = decodeCpu ?? 0
+    return { total, main, decode, other: Math.max(0, total - main - decode) }
   }
   const done = (): IngestSummary => ({
     ...progress,
+    cpu: cpuSplit(),
     resumedFrom,
     tipHash: ing.checkpoint?.hash ?? null,
     seconds: (performance.now() - t0) / 1000,
@@ -123,6 +147,7 @@ export async function ingestBtc(
     progress.outputs += r.outputs
     progress.lateResolved += r.lateResolved
     progress.height = batch[batch.length - 1]!.height
+    progress.memory = ing.memory
     batch = []
     batchTxs = 0
     opts.onBatch?.(progress)
@@ -131,7 +156,7 @@ export async function ingestBtc(
       await new Promise((r) => setTimeout(r, batchDelayMs))
     }
   }
-  const pool = new DecodePool(network, opts.decodeWorkers)
+  const pool = new DecodePool(network, ing.addressSeeds, opts.decodeWorkers)
   const inFlight: { height: number; block: Promise<ColumnarBlock> }[] = []
   const maxInFlight = pool.threads > 0 ? 64 : 1
   const take = async () => {
@@ -164,6 +189,7 @@ export async function ingestBtc(
     }
     while (inFlight.length > 0) await take()
   } finally {
+    decodeCpu = pool.workerCpuSeconds()
     await pool.close()
   }
   await flush()

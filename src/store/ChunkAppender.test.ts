@@ -11,8 +11,8 @@ describe('ChunkAppender', () => {
 
   test('writes every kind, NULLs and values past 2^32, across chunk boundaries', async () => {
     const s = await HoundStore.open(':memory:')
-    await s.run('CREATE TABLE t (a BIGINT, b INTEGER, c UINTEGER, d UTINYINT, e BOOLEAN, f VARCHAR)')
-    const w = new ChunkAppender(await s.appender('t'), ['i64', 'i32', 'u32', 'u8', 'bool', 'str'], 't')
+    await s.run('CREATE TABLE t (a BIGINT, b INTEGER, c UINTEGER, d UTINYINT, e BOOLEAN, f VARCHAR, g VARCHAR)')
+    const w = new ChunkAppender(await s.appender('t'), ['i64', 'i32', 'u32', 'u8', 'bool', 'str', 'str'], 't')
     const n = 5000
     for (let i = 0; i < n; i++) {
       if (i % 7 === 0) w.null(0)
@@ -22,6 +22,7 @@ describe('ChunkAppender', () => {
       w.u8(3, i % 256)
       w.bool(4, i % 3 === 0)
       if (i % 5 !== 0) w.str(5, `s${i}`)
+      w.strOrNull(6, i % 4 === 0 ? null : i % 4 === 1 ? undefined : `g${i}`)
       w.endRow()
     }
     w.close()
@@ -35,6 +36,7 @@ describe('ChunkAppender', () => {
         d: i % 256,
         e: i % 3 === 0,
         f: i % 5 === 0 ? null : `s${i}`,
+        g: i % 4 < 2 ? null : `g${i}`,
       })
     })
     s.close()

@@ -111,6 +111,11 @@ export class ChunkAppender {
   str(c: number, v: string): void {
     this.strs[c]![this.r] = v
   }
+  /** VARCHAR or NULL in column c (for nullable string columns: one call instead of a branch at every site). */
+  strOrNull(c: number, v: string | null | undefined): void {
+    if (v === null || v === undefined) this.nulls[c]!.push(this.r)
+    else this.strs[c]![this.r] = v
+  }
   /** NULL in column c for the current row. */
   null(c: number): void {
     this.nulls[c]!.push(this.r)
