@@ -110,6 +110,30 @@ describe('hound ingest evm / ingest transfers', () => {
       expect(t.code, t.stderr).toBe(0)
       for (const p of ['poison', 'haircut', 'fifo', 'lifo', 'dirty-first', 'clean-first'])
         expect(t.stdout).toContain(`policy ${p}:`)
+      // backward from an FBI-listed address (hound trace --direction backward): same JSON shape, attribution conserved
+      const back = await hound([
+        '--db',
+        db,
+        'trace',
+        '--from',
+        fbi[0]!,
+        '--direction',
+        'backward',
+        '--policy',
+        'haircut',
+        '--json',
+      ])
+      expect(back.code, back.stderr).toBe(0)
+      const bres = JSON.parse(back.stdout)
+      expect(bres).toMatchObject({ policy: 'haircut', direction: 'backward', model: 'account' })
+      expect(bres.endpoints.length).toBeGreaterThan(0)
+      for (const e of bres.endpoints) expect(typeof e.amount).toBe('string')
+      for (const x of bres.taintedIn as { asset: string; amount: string }[]) {
+        const got = (bres.endpoints as { asset: string; amount: string }[])
+          .filter((e) => e.asset === x.asset)
+          .reduce((s, e) => s + BigInt(e.amount), 0n)
+        expect(got, x.asset).toBe(BigInt(x.amount))
+      }
       const bad = await hound(['--db', db, 'trace', '--from', `0x${'9'.repeat(40)}`, '--json'])
       expect(bad.code).toBe(1)
       expect(JSON.parse(bad.stdout).error.code).toBe('HOUND_ERR_NOT_FOUND')

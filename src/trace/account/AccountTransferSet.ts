@@ -69,7 +69,10 @@ export type AccountTransferSet = {
   /** Addresses that pool funds (DEX pairs, bridges, mixer pools). */
   readonly pools: Map<number, PoolRole>
   readonly assets: AssetInfo[]
-  readonly txHashes: string[]
+  /** Lowercase 0x transaction hashes by tx id (the store loader renders them lazily, on access). */
+  readonly txHashes: ArrayLike<string>
+  /** Tx ids whose hash is `hash` (lowercase 0x hex), on any chain. */
+  readonly txIdsOf: (hash: string) => number[]
   /** Dense ledger id of (from, asset) and (to, asset) per row, -1 when the address is -1. */
   readonly fromLedger: Int32Array
   readonly toLedger: Int32Array
@@ -261,6 +264,26 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     if (p >= 0) bridgeDestinations.set(p, d)
   }
   for (const [a, role] of opts.pools ?? []) set.pools.set(addr(a), role)
+  const txIdsOf = (h: string): number[] => {
+    const out: number[] = []
+    for (const m of txIndexMap.values()) {
+      const id = m.get(h)
+      if (id !== undefined) out.push(id)
+    }
+    return out
+  }
+  return withLedgers({ ...set, txIdsOf, linkInfo, bridgeDestinations })
+}
+
+/** The set without its ledger columns (what a loader fills before `withLedgers`). */
+export type AccountTransferColumns = Omit<
+  AccountTransferSet,
+  'fromLedger' | 'toLedger' | 'ledgerAddress' | 'ledgerAsset' | 'ledgerIndex'
+>
+
+/** Dense ledger ids of (address, asset), numbered in order of first appearance (from before to, row by row). */
+export function withLedgers(set: AccountTransferColumns): AccountTransferSet {
+  const { n, assets, addresses } = set
   const nA = Math.max(assets.length, 1)
   const ledgerIndex = new Map<number, number>()
   const la: number[] = []
@@ -275,8 +298,8 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
       l = la.length
       la.push(a)
       ls.push(as)
-      ledgerIndex.set(k, l)
       if (table) table[k] = l
+      else ledgerIndex.set(k, l)
     }
     return l
   }
@@ -286,6 +309,7 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     fromLedger[p] = ledgerOf(set.from[p]!, set.asset[p]!)
     toLedger[p] = ledgerOf(set.to[p]!, set.asset[p]!)
   }
+  if (table) for (let l = 0; l < la.length; l++) ledgerIndex.set(la[l]! * nA + ls[l]!, l)
   return {
     ...set,
     fromLedger,
@@ -293,7 +317,5 @@ export function buildAccountTransferSet(rows: readonly TransferRow[], opts: Buil
     ledgerAddress: Int32Array.from(la),
     ledgerAsset: Int32Array.from(ls),
     ledgerIndex,
-    linkInfo,
-    bridgeDestinations,
   }
 }

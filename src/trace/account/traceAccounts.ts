@@ -113,8 +113,9 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
       seeds.push({ seed: s, kind: 'address', rows })
     } else if (TXH.test(s)) {
       let rows = 0
+      const ids = new Set(set.txIdsOf(s))
       for (let p = 0; p < set.n; p++) {
-        if (set.txHashes[set.tx[p]!] === s && set.kind[p] !== 3) {
+        if (ids.has(set.tx[p]!) && set.kind[p] !== 3) {
           seedRows.add(p)
           rows++
         }

@@ -87,8 +87,9 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
         }
       seeds.push({ seed: s, kind: 'address', rows })
     } else if (TXH.test(s)) {
+      const ids = new Set(set.txIdsOf(s))
       for (let p = 0; p < n; p++)
-        if (set.txHashes[set.tx[p]!] === s && set.kind[p] !== KIND_FEE) {
+        if (ids.has(set.tx[p]!) && set.kind[p] !== KIND_FEE) {
           targets.push(p)
           rows++
         }
