@@ -24,13 +24,13 @@ const K = [
   0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
   0xc67178f2,
 ]
-const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+export const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
 
 /** Where the 21-byte payload sits in the module's memory (followed by room for the 4 checksum bytes). */
 const INPUT = 0
 
-type Code = number[]
-const uleb = (n: number): Code => {
+export type Code = number[]
+export const uleb = (n: number): Code => {
   const o: Code = []
   do {
     let b = n & 0x7f
@@ -53,27 +53,44 @@ const sleb = (n: number): Code => {
   }
 }
 // Expression builders: each returns the stack code that leaves one i32 on the stack.
-const get = (i: number): Code => [0x20, ...uleb(i)]
-const set = (i: number): Code => [0x21, ...uleb(i)]
-const cst = (n: number): Code => [0x41, ...sleb(n | 0)]
+export const get = (i: number): Code => [0x20, ...uleb(i)]
+export const set = (i: number): Code => [0x21, ...uleb(i)]
+export const cst = (n: number): Code => [0x41, ...sleb(n | 0)]
 const op =
   (code: number) =>
   (x: Code, y: Code): Code => [...x, ...y, code]
-const add = op(0x6a)
+export const add = op(0x6a)
 const and = op(0x71)
-const or = op(0x72)
+export const or = op(0x72)
 const xor = op(0x73)
-const shl = op(0x74)
-const shru = op(0x76)
+export const shl = op(0x74)
+export const shru = op(0x76)
 const rotr = (x: Code, n: number): Code => [...x, ...cst(n), 0x78]
 const byteAt = (off: number): Code => [...cst(0), 0x2d, 0, ...uleb(off)] // i32.load8_u
+/** i32.load8_u of memory[local + off]. */
+export const byteAtDyn = (local: number, off: number): Code => [...get(local), 0x2d, 0, ...uleb(off)]
+/** i32.store8 of `value` to memory[local + off]. */
+export const storeByteDyn = (local: number, off: number, value: Code): Code => [
+  ...get(local),
+  ...value,
+  0x3a,
+  0,
+  ...uleb(off),
+]
+/** The big-endian word at memory[local + off] (four byte loads). */
+export const sha256Word = (load: (local: number, off: number) => Code, local: number, off: number): Code =>
+  or(
+    or(or(shl(load(local, off), cst(24)), shl(load(local, off + 1), cst(16))), shl(load(local, off + 2), cst(8))),
+    load(local, off + 3),
+  )
 
 // Locals: 0..7 the working variables a..h, 8..23 the message window w0..w15, 24 the temporary t1.
-const W0 = 8
+export const W0 = 8
 const T = 24
+export const LOCALS = 25
 
 /** The 64 rounds on locals a..h with w0..w15 holding the block; the schedule is computed in place. */
-function rounds(c: Code): void {
+export function rounds(c: Code): void {
   for (let i = 0; i < 64; i++) {
     const at = (k: number) => (k - (i % 8) + 8) % 8
     const [a, b, cc, d, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => get(at(k))) as [
@@ -147,7 +164,9 @@ type WasmApi = {
   Module: new (bytes: Uint8Array) => object
   Instance: new (module: object) => { exports: { checksum21: () => number; mem: { buffer: ArrayBuffer } } }
 }
-const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+/** The WebAssembly constructors, typed. */
+export const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+const { Module, Instance } = wasmApi()
 const exports = new Instance(new Module(moduleBytes())).exports
 
 /**

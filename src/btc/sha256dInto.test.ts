@@ -58,4 +58,15 @@ describe('merkle', () => {
     )
     expect([...merkleRoot([])]).toEqual(new Array(32).fill(0))
   })
+
+  test('large trees (the WebAssembly memory grows past one page) and flat is left unmodified', () => {
+    for (const n of [2047, 2048, 2049, 70_001]) {
+      const hs = Array.from({ length: n }, (_, i) => sha(Buffer.from(`leaf ${i}`)))
+      const flat = new Uint8Array(n * 32)
+      for (let i = 0; i < n; i++) flat.set(hs[i]!, i * 32)
+      const copy = flat.slice()
+      expect(Buffer.from(merkleRootFlat(flat, n)).toString('hex')).toBe(refRoot(hs).toString('hex'))
+      expect(Buffer.from(flat).equals(Buffer.from(copy))).toBe(true)
+    }
+  })
 })
