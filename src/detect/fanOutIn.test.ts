@@ -108,6 +108,41 @@ describe('detectFanOutIn', () => {
     })
   })
 
+  it('a route split: parts that go, within 2 txs, into 3 different laundering patterns (given downstream)', () => {
+    const specs: TxSpec[] = [
+      {
+        name: 'split',
+        time: 1_000,
+        inputs: [{ value: 10 * BTC, address: 'thief' }],
+        outputs: [
+          { address: 'R0', value: 4 * BTC },
+          { address: 'R1', value: 3 * BTC },
+          { address: 'R2', value: 3 * BTC - 5_000 },
+        ],
+      },
+      { name: 'peel0', inputs: ['split:0'], outputs: [{ address: 'P0', value: 4 * BTC - 1_000 }] },
+      { name: 'struct1', inputs: ['split:1'], outputs: [{ address: 'MIX', value: 3 * BTC - 1_000 }] },
+      { name: 'hop2', inputs: ['split:2'], outputs: [{ address: 'VAULT', value: 3 * BTC - 6_000 }] },
+    ]
+    const g = buildUtxoGraph(specs)
+    const ix = (n: string) => g.names.txIndex(n)
+    const three = new Map([
+      [ix('peel0'), 'peel_chain'],
+      [ix('struct1'), 'structuring'],
+      [ix('hop2'), 'chain_hop'],
+    ])
+    const out = detectFanOutIn(g, new Map(), {}, undefined, three).filter((a) => a.kind === 'fan_out')
+    expect(out.map((a) => [a.txids[0], a.confidence])).toEqual([[g.names.txid(ix('split')), 0.9]])
+    expect((out[0]!.evidence.routes as { kind: string }[]).map((r) => r.kind)).toEqual([
+      'peel_chain',
+      'structuring',
+      'chain_hop',
+    ])
+    // two kinds are not enough (a payroll's recipients may well swap and mix)
+    const two = new Map([...three].filter(([, k]) => k !== 'peel_chain'))
+    expect(detectFanOutIn(g, new Map(), {}, undefined, two).filter((a) => a.kind === 'fan_out')).toEqual([])
+  })
+
   it('skips services: an exchange batch or consolidation is its normal operation', () => {
     const g = buildUtxoGraph(splitAndMerge())
     expect(detectFanOutIn(g, labelsFor(g, { T: ['exchange', 'ex'], F0: ['exchange', 'ex'] }))).toEqual([])

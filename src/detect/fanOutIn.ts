@@ -12,6 +12,12 @@
  *   (coefficient of variation ≤ `maxCv`) are reported as evidence but are no longer enough on their own: an
  *   equal-amount payroll batch looks the same and its recipients never co-spend (the earlier rule, equal parts
  *   *or* a re-merge, flagged 48 payroll batches for 1 thief fan-out on a 300k-tx simulated chain).
+ * - **fan-out, route split**: the same shape without a re-merge, whose parts go — each within 2 transactions
+ *   (following the largest output) — into ≥ `minRouteKinds` (3) *different* laundering patterns given by
+ *   `downstream` (runDetectors passes peel chains, structuring and rapid movement at confidence ≥ 0.9, mixer
+ *   deposits and bridge/swap conversions): one tranche per laundering route. Confidence 0.9. Two kinds are not
+ *   enough: payroll recipients mix and swap too (26 payroll decoys with two kinds on the 300k-tx chain, none with
+ *   three). Evidence `routes: [{output, kind}]`.
  * - **fan-in**: ≥ `minInputs` (3) inputs from ≥ 3 distinct addresses into ≤ 2 spendable outputs, where ≥ 80 % of
  *   the inputs were created by one transaction that is not a CoinJoin (split-and-merge: a fan-out re-consolidated,
  *   not a wallet sweeping coins received over time, nor post-mix outputs). Confidence 0.7, +0.2 when the merge comes within `burstSeconds` of the
@@ -26,6 +32,7 @@ import { coefficientOfVariation, endsSince, makeAlert, r4, spendableOutputs } fr
 export type FanOutInParams = {
   minOutputs: number
   minRemerged: number
+  minRouteKinds: number
   minFreshShare: number
   maxCv: number
   minInputs: number
@@ -37,6 +44,7 @@ export type FanOutInParams = {
 export const defaultFanOutInParams: FanOutInParams = {
   minOutputs: 3,
   minRemerged: 3,
+  minRouteKinds: 3,
   minFreshShare: 0.8,
   maxCv: 0.1,
   minInputs: 3,
@@ -51,11 +59,29 @@ function fundedAt(g: UtxoGraph, i: number): number {
   return o < 0 ? -1 : g.txTime[g.outTx[o]!]!
 }
 
+/** Laundering patterns downstream: tx index → kind of the pattern it belongs to (see runDetectors). */
+export type DownstreamFlags = ReadonlyMap<number, string>
+
+/** The spending tx of the largest spent output of tx `u` (the continuation), or -1. */
+function continuation(g: UtxoGraph, u: number): number {
+  let best = -1
+  let next = -1
+  for (let o = g.txOutStart[u]!; o < g.txOutStart[u + 1]!; o++) {
+    const s = spendingTx(g, o)
+    if (s >= 0 && (best < 0 || g.outValue[o]! > g.outValue[best]!)) {
+      best = o
+      next = s
+    }
+  }
+  return next
+}
+
 export function detectFanOutIn(
   g: UtxoGraph,
   labels: Labels = new Map(),
   params: Partial<FanOutInParams> = {},
   since?: number,
+  downstream: DownstreamFlags = new Map(),
 ): Alert[] {
   const p = { ...defaultFanOutInParams, ...params }
   const alerts: Alert[] = []
@@ -98,7 +124,28 @@ export function detectFanOutIn(
         }
         const together = Math.max(0, ...spenders.values())
         const needed = Math.max(2, Math.min(p.minRemerged, Math.ceil(outs.length / 2)))
-        const conf = together < needed ? 0 : 0.6 + (together >= 0.5 * outs.length ? 0.2 : 0) + (rested ? 0 : 0.1)
+        // route split: the parts go, each within 2 txs, into different laundering patterns
+        const routes: { output: number; kind: string }[] = []
+        if (downstream.size > 0 && together < needed) {
+          for (const o of outs) {
+            let u = spendingTx(g, o)
+            for (let d = 0; d < 2 && u >= 0; d++) {
+              const k = downstream.get(u)
+              if (k !== undefined) {
+                routes.push({ output: o - g.txOutStart[t]!, kind: k })
+                break
+              }
+              u = continuation(g, u)
+            }
+          }
+        }
+        const routeKinds = new Set(routes.map((r) => r.kind)).size
+        const conf =
+          routeKinds >= p.minRouteKinds
+            ? 0.9
+            : together < needed
+              ? 0
+              : 0.6 + (together >= 0.5 * outs.length ? 0.2 : 0) + (rested ? 0 : 0.1)
         if (conf >= p.minConfidence) {
           alerts.push(
             makeAlert(g, 'fan_out', 'fan.out', [t], [...inAddrs, ...outs.map((o) => g.outAddr[o]!)], conf, {
@@ -115,6 +162,7 @@ export function detectFanOutIn(
               total: vals.reduce((x, y) => x + y, 0),
               remergedInOneTx: together,
               equalParts: cv <= p.maxCv,
+              routes,
               allSpentWithinBurst: !rested,
             }),
           )

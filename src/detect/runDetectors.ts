@@ -36,13 +36,29 @@ export function runDetectors(g: UtxoGraph, o: RunDetectorsOptions = {}): Alert[]
   // chain hops weigh the laundering detectors' findings upstream, so those run (over the whole graph) when hops do
   const needed = new Set(kinds)
   if (kinds.has('chain_hop')) for (const k of upstreamKinds) needed.add(k)
+  // fan-outs are weighed by what their parts flow into
+  if (kinds.has('fan_out')) for (const k of [...upstreamKinds, 'mixer' as const]) needed.add(k)
   const found: Alert[] = []
-  const upstreamSince = kinds.has('chain_hop') ? undefined : since
+  const upstreamSince = kinds.has('chain_hop') || kinds.has('fan_out') ? undefined : since
   if (needed.has('peel_chain')) found.push(...detectPeelChains(g, labels, {}, upstreamSince))
   if (needed.has('structuring')) found.push(...detectStructuring(g, labels, {}, upstreamSince))
-  if (needed.has('fan_out') || needed.has('fan_in')) found.push(...detectFanOutIn(g, labels, {}, upstreamSince))
   if (needed.has('rapid_movement')) found.push(...detectRapidMovement(g, labels, {}, upstreamSince))
   if (needed.has('mixer')) found.push(...detectMixerFlows(g, labels, upstreamSince))
+  if (needed.has('fan_out') || needed.has('fan_in')) {
+    // a fan-out whose parts go into different laundering patterns (a route split) needs those patterns first
+    const downstream = new Map<number, string>()
+    const mark = (a: Alert, kind: string) => {
+      for (const id of a.txids) {
+        const t = g.names.txIndex(id)
+        if (t >= 0 && !downstream.has(t)) downstream.set(t, kind)
+      }
+    }
+    for (const a of found) {
+      if (a.kind === 'mixer' ? a.code === 'mixer.deposit' : a.confidence >= 0.9) mark(a, a.kind)
+    }
+    for (const a of detectChainHops(g, labels, o.memos)) mark(a, 'chain_hop') // conversions, whatever their grade
+    found.push(...detectFanOutIn(g, labels, {}, upstreamSince, downstream))
+  }
   if (kinds.has('coinjoin')) out.push(...detectCoinJoinParticipation(g, since))
   for (const a of found) if (kinds.has(a.kind) && (since === undefined || a.height >= since)) out.push(a)
   if (kinds.has('chain_hop')) {
