@@ -24,7 +24,14 @@ const RED_ADDR = '129zKFLoVad9JtxSmDKeJoLCsjhGR7b3vr'
 /** An address A labels after its server started (same list, a string only). */
 const LATE_ADDR = '123WBUDmSJv4GctdVEz6Qq6z8nXSKrJ4KX'
 
-type Serve = { p: ChildProcess; url: string; err: () => string; waitFor: (re: RegExp) => Promise<RegExpExecArray> }
+type Serve = {
+  p: ChildProcess
+  url: string
+  err: () => string
+  waitFor: (re: RegExp) => Promise<RegExpExecArray>
+  /** Until `re` occurred `n` times in the whole output (order-independent). */
+  waitCount: (re: RegExp, n: number) => Promise<void>
+}
 
 /** `hound serve` as a child process; resolves once it announced its URL. */
 async function serve(db: string, institution: string): Promise<Serve> {
@@ -61,8 +68,17 @@ async function serve(db: string, institution: string): Promise<Serve> {
       p.once('exit', onExit)
       check()
     })
+  const waitCount = async (re: RegExp, n: number) => {
+    const g = new RegExp(re.source, 'g')
+    while ((err.match(g) ?? []).length < n) {
+      if (p.exitCode !== null) throw new Error(`serve exited ${p.exitCode}: ${err}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
   const url = (await waitFor(/hound serve: (http:\/\/\S+)/))[1]!
-  return { p, url, err: () => err, waitFor }
+  // the TAXII collections load in the background after the server answers
+  await waitCount(/TAXII collections refreshed/, 1)
+  return { p, url, err: () => err, waitFor, waitCount }
 }
 
 const stop = (s: Serve | undefined) =>
@@ -169,6 +185,7 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     expect(pr.objects).toBeGreaterThan(pr.labelsAdded)
     B!.p.kill('SIGHUP')
     await B!.waitFor(/reloaded in/)
+    await B!.waitCount(/TAXII collections refreshed/, 2)
     const after = await screenOnB(HAL)
     expect(after.risk).toBe('high')
     expect(after.labels).toEqual(
@@ -186,7 +203,7 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     const imp = await hound(['intel', 'import', 'labels', more, '--db', dbA])
     expect(imp.code, imp.stderr).toBe(0)
     A!.p.kill('SIGHUP')
-    await A!.waitFor(/TAXII collections refreshed/)
+    await A!.waitCount(/TAXII collections refreshed/, 2)
     const pullArgs = [
       'share',
       'pull',

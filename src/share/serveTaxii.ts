@@ -1,7 +1,8 @@
 /**
  * The TAXII module as `hound serve` mounts it. The server does not hold the store (other hound processes write
  * meanwhile), so: collections live in their own DuckDB file beside it (`<store>.taxii`, held by the server) and
- * are refreshed from the store at start and again on SIGHUP (only new objects/versions are appended); a POST opens the store for
+ * are refreshed from the store in the background at start and again on SIGHUP (only new objects/versions are
+ * appended; "TAXII collections refreshed" is logged when done); a POST opens the store for
  * the write (serialised), stores the objects and imports them as labels, then sends the server SIGHUP so its
  * screening state reloads — pulled or pushed intelligence reaches screening at once. Also mounts the private
  * matching endpoint (psiRoutes).
@@ -29,17 +30,25 @@ export async function serveTaxiiModule(path: string, o: { institution: string })
       s.close()
     }
   }
-  await load()
-  process.on('SIGHUP', () => {
+  // refreshes run one after another in the background: the server answers at once (from what the collection
+  // store already holds, empty on the very first start), and objects appended later get later date_added values,
+  // so a client resuming with added_after misses nothing
+  let loading: Promise<void> = Promise.resolve()
+  const refresh = () => {
     const t = performance.now()
-    load().then(
-      () =>
+    loading = loading.then(load).then(
+      () => {
         process.stderr.write(
           `hound serve: TAXII collections refreshed in ${((performance.now() - t) / 1000).toFixed(1)} s\n`,
-        ),
-      (e) => process.stderr.write(`hound serve: TAXII reload failed: ${e instanceof Error ? e.message : String(e)}\n`),
+        )
+      },
+      (e) => {
+        process.stderr.write(`hound serve: TAXII reload failed: ${e instanceof Error ? e.message : String(e)}\n`)
+      },
     )
-  })
+  }
+  refresh()
+  process.on('SIGHUP', refresh)
   let chain: Promise<unknown> = Promise.resolve()
   const taxii = taxiiRoutes({
     collections,
