@@ -1,8 +1,8 @@
 /**
  * The TAXII module as `hound serve` mounts it. The server does not hold the store (other hound processes write
  * meanwhile), so: collections live in their own DuckDB file beside it (`<store>.taxii`, held by the server) and
- * are refreshed from the store in the background at start and again on SIGHUP (only new objects/versions are
- * appended; "TAXII collections refreshed" is logged when done); a POST opens the store for
+ * are refreshed from the store at start (before the server answers) and in the background on SIGHUP (only new
+ * objects/versions are appended; "TAXII collections refreshed" is logged when done); a POST opens the store for
  * the write (serialised), stores the objects and imports them as labels, then sends the server SIGHUP so its
  * screening state reloads — pulled or pushed intelligence reaches screening at once. Also mounts the private
  * matching endpoint (psiRoutes).
@@ -30,9 +30,9 @@ export async function serveTaxiiModule(path: string, o: { institution: string })
       s.close()
     }
   }
-  // refreshes run one after another in the background: the server answers at once (from what the collection
-  // store already holds, empty on the very first start), and objects appended later get later date_added values,
-  // so a client resuming with added_after misses nothing
+  // the first load completes before the server answers (so the store is closed again when `hound serve` announces
+  // itself and other hound processes can write at once); SIGHUP refreshes run one after another in the background,
+  // and objects appended later get later date_added values, so a client resuming with added_after misses nothing
   let loading: Promise<void> = Promise.resolve()
   const refresh = () => {
     const t = performance.now()
@@ -48,6 +48,7 @@ export async function serveTaxiiModule(path: string, o: { institution: string })
     )
   }
   refresh()
+  await loading
   process.on('SIGHUP', refresh)
   let chain: Promise<unknown> = Promise.resolve()
   const taxii = taxiiRoutes({
