@@ -58,16 +58,16 @@ export async function loadAccountTransferSet(
     fee === 'ignore'
       ? ''
       : `UNION ALL SELECT chain, lower(hash), block, time, tx_index, ${feeSub}, 3, NULLIF(lower(from_addr), ''), NULL,
-           'ETH', fee, 1 FROM evm_txs WHERE ${inChains} AND fee <> '0'`
+           'ETH', fee, 1, rowid FROM evm_txs WHERE ${inChains} AND fee <> '0'`
   const base = `
     WITH t AS (
       SELECT chain, lower(tx_hash) AS h, block, time, tx_index, sub_index AS sub, kind,
         NULLIF(lower(from_addr), '') AS fa, NULLIF(lower(to_addr), '') AS ta,
-        CASE WHEN asset = 'ETH' THEN 'ETH' ELSE lower(asset) END AS asset, value, 0 AS src
+        CASE WHEN asset = 'ETH' THEN 'ETH' ELSE lower(asset) END AS asset, value, 0 AS src, rowid AS rid
       FROM evm_transfers WHERE ${inChains}
       ${feeRows}
     ),
-    o AS MATERIALIZED (SELECT *, regexp_full_match(h, '0x[0-9a-f]{64}') AS hx, row_number() OVER (ORDER BY time, chain, block, tx_index, sub, src, kind, fa, ta, asset, value) - 1
+    o AS MATERIALIZED (SELECT *, regexp_full_match(h, '0x[0-9a-f]{64}') AS hx, row_number() OVER (ORDER BY time, chain, block, tx_index, sub, src, rid) - 1
       AS pos FROM t)`
   const sql = `${base},
     ad AS MATERIALIZED (SELECT addr, row_number() OVER (ORDER BY k) - 1 AS id, k FROM (
