@@ -29,10 +29,17 @@ export type IngestBtcOptions = {
   batchTxs?: number | undefined
   signal?: AbortSignal | undefined
   /**
-   * DuckDB buffer-pool cap for this process (DuckDB syntax, default '1GB'): keeps ingest RSS bounded instead of
-   * caching the growing database in memory; DuckDB spills to disk beyond it.
+   * DuckDB buffer-pool cap while batches are written (DuckDB syntax, default '256MB'): keeps ingest RSS flat instead
+   * of caching the growing database file in memory (appended blocks are already on disk, so evicting them is free).
+   * Measured on a 5M-tx chain: RSS 1.2–1.3 GB from 2M to 5M txs with 256MB, 1.3 → 1.9 GB with 1GB, same CPU time.
    */
   memoryLimit?: string | undefined
+  /**
+   * DuckDB worker threads while batches are written (default 1): appends, commits and checkpoint compression then
+   * run beside the decode worker and the main thread instead of competing with them for the cores (measured: ~0.6 µs
+   * less CPU per transaction on 2 cores). The previous setting is restored at the end.
+   */
+  duckdbThreads?: number | undefined
   /** Decode worker threads (default: 1 when there are ≥ 2 cores, else decode in this thread). */
   decodeWorkers?: number | undefined
   /** Called after each committed batch. */
@@ -89,14 +96,38 @@ export async function ingestBtc(
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
   const main0 = threadCpuSeconds(process.pid)
-  let decodeCpu: number | null = null
   const network = opts.network
-  const limit = opts.memoryLimit ?? '1GB'
+  const limit = opts.memoryLimit ?? '256MB'
   if (!/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(limit)) {
     throw new UsageError(`memory limit '${limit}' is not a size like 512MB or 2GB`, { details: { limit } })
   }
-  await store.run(`SET memory_limit = '${limit}'`)
   const ing = await BtcIngestor.open(store, network, (s) => classifyScript(s, network))
+  // both after open: rebuilding the in-memory state from a large store is a parallel, memory-hungry query
+  await store.run(`SET memory_limit = '${limit}'`)
+  const threads = opts.duckdbThreads ?? 1
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UsageError(`DuckDB threads must be a positive integer, got ${threads}`, { details: { threads } })
+  }
+  const prevThreads = await store.one<{ t: bigint | number }>("SELECT current_setting('threads') AS t")
+  await store.run(`SET threads = ${threads}`)
+  try {
+    return await runIngest(source, opts, ing, t0, cpu0, main0)
+  } finally {
+    // best effort: a failure here must not hide the ingest's own error
+    if (prevThreads) await store.run(`SET threads = ${Number(prevThreads.t)}`).catch(() => {})
+  }
+}
+
+async function runIngest(
+  source: BtcBlockSource,
+  opts: IngestBtcOptions,
+  ing: BtcIngestor,
+  t0: number,
+  cpu0: NodeJS.CpuUsage,
+  main0: number | null,
+): Promise<IngestSummary> {
+  const network = opts.network
+  let decodeCpu: number | null = null
   const cp = ing.checkpoint
   const resumedFrom = cp?.height ?? -1
   const startHeight = cp ? Math.max(cp.height + 1, opts.fromHeight ?? 0) : (opts.fromHeight ?? 0)
