@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { LabelIndex } from '../intel/LabelIndex.js'
+import { insertLabels } from '../intel/labels.js'
 import { Screener } from '../risk/Screener.js'
 import { ApiKeyRegistry, createApiKey } from '../server/apiKeys.js'
 import { createApp } from '../server/createApp.js'
 import { HoundStore } from '../store/HoundStore.js'
+import { lazarusLabels } from './_shareTestData.js'
 import { TLP2_IDS } from './markings.js'
 import { COLLECTIONS, micros, TaxiiCollections } from './TaxiiCollections.js'
 import { taxiiRoutes } from './taxiiRoutes.js'
@@ -90,6 +92,53 @@ describe('TAXII collections: versions, added_after, next', () => {
       expect(await col.count(green)).toBe(1)
       col.close()
     } finally {
+      store.close()
+    }
+  })
+})
+
+describe('TAXII collections: withdrawn intelligence', () => {
+  it('a published AMBER label raised to RED, or deleted, leaves the collections at the next refresh', async () => {
+    const store = await HoundStore.open(':memory:')
+    const col = await TaxiiCollections.open(':memory:')
+    try {
+      const [l1, l2] = lazarusLabels()
+      await insertLabels(store, [
+        { ...l1!, tlp: 'amber', source: 'case-1' },
+        { ...l2!, tlp: 'green', source: 'case-1' },
+      ])
+      await col.load(store, 'Institution A')
+      const id = (alias: string) => COLLECTIONS.find((c) => c.alias === alias)!.id
+      const all = async (alias: string) => {
+        const p = await col.page(id(alias), {
+          maxTlp: 'amber+strict',
+          limit: 10_000,
+          withJson: true,
+          versions: ['all'],
+        })
+        return p.items.map((e) => e.json!).join('\n')
+      }
+      expect(await all('intel-amber')).toContain(l1!.address)
+      expect(await all('intel-amber-strict')).toContain(l1!.address)
+      expect(await all('intel-green')).not.toContain(l1!.address)
+      expect(await all('intel-green')).toContain(l2!.address)
+      // raised to RED: gone from every collection, every version; the GREEN label stays
+      await store.run("UPDATE intel_labels SET tlp = 'red' WHERE address = ?", [l1!.address])
+      await col.load(store, 'Institution A')
+      for (const c of ['intel-clear', 'intel-green', 'intel-amber', 'intel-amber-strict'])
+        expect(await all(c)).not.toContain(l1!.address)
+      expect(await all('intel-amber')).toContain(l2!.address)
+      // GREEN raised to AMBER: leaves the GREEN audience, stays for AMBER
+      await store.run("UPDATE intel_labels SET tlp = 'amber' WHERE address = ?", [l2!.address])
+      await col.load(store, 'Institution A')
+      expect(await all('intel-green')).not.toContain(l2!.address)
+      expect(await all('intel-amber')).toContain(l2!.address)
+      // deleted: gone
+      await store.run('DELETE FROM intel_labels WHERE address = ?', [l2!.address])
+      await col.load(store, 'Institution A')
+      expect(await all('intel-amber')).not.toContain(l2!.address)
+    } finally {
+      col.close()
       store.close()
     }
   })

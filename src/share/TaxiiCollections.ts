@@ -152,7 +152,11 @@ export class TaxiiCollections {
    * collection cleared for its TLP). Idempotent per collection, id and version. TLP:RED objects are skipped.
    * Returns, per object in order, its version in the collection (null when not stored: RED).
    */
-  async add(target: string, objects: Iterable<StixObject> | AsyncIterable<StixObject>): Promise<(string | null)[]> {
+  async add(
+    target: string,
+    objects: Iterable<StixObject> | AsyncIterable<StixObject>,
+    { prune = false }: { prune?: boolean } = {},
+  ): Promise<(string | null)[]> {
     return this.serial(async () => {
       const db = this.db
       await db.run('DELETE FROM share_taxii_stage')
@@ -178,6 +182,7 @@ export class TaxiiCollections {
         app.endRow()
       }
       app.close()
+      if (prune && target === 'audiences') await this.pruneAudiences()
       if (seq === 0) return out
       const cols =
         target === 'audiences'
@@ -216,9 +221,31 @@ export class TaxiiCollections {
     })
   }
 
-  /** Load this institution's shareable intelligence (export up to amber+strict, streamed) and the store's inbox. */
+  /**
+   * Withdraw from every audience collection the objects the staged (complete, current) export no longer shares with
+   * that audience: a label deleted, or its TLP raised (to RED, or above the collection's level). All versions of such
+   * an object leave the collection, so no client pulling it afterwards gets the content. (Not a `revoked: true`
+   * version: wallet SCOs cannot be revoked and an indicator stub would still carry the address in its pattern.)
+   */
+  private async pruneAudiences(): Promise<void> {
+    const cols = COLLECTIONS.filter((c) => c.tlp).map((c) => [c.id, rank(c.tlp!)] as const)
+    await this.db.run(
+      `DELETE FROM share_taxii_entries WHERE collection_id IN (${cols.map(() => '?').join(', ')})
+        AND NOT EXISTS (SELECT 1 FROM share_taxii_stage s
+                        JOIN (VALUES ${cols.map(() => '(?, ?)').join(', ')}) c(collection_id, max_rank)
+                          ON s.tlp_rank <= c.max_rank
+                        WHERE c.collection_id = share_taxii_entries.collection_id AND s.id = share_taxii_entries.id)`,
+      [...cols.map((c) => c[0]), ...cols.flat()],
+    )
+  }
+
+  /**
+   * Load this institution's shareable intelligence (export up to amber+strict, streamed) and the store's inbox.
+   * The export is complete, so objects it no longer shares with an audience (deleted, or TLP raised) are withdrawn
+   * from that audience's collection (see pruneAudiences); the inbox is left as peers wrote it.
+   */
   async load(store: HoundStore, institution: string): Promise<void> {
-    await this.add('audiences', stixObjects(store, { institution, maxTlp: 'amber+strict' }))
+    await this.add('audiences', stixObjects(store, { institution, maxTlp: 'amber+strict' }), { prune: true })
     await ensureShareSchema(store)
     const inbox = COLLECTIONS.find((c) => c.writable)!.id
     async function* posted() {
