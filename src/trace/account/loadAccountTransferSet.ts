@@ -35,7 +35,7 @@ const nums = (c: DuckDBDataChunk, j: number): Items => vec(c, j).items as unknow
 const words = (c: DuckDBDataChunk, j: number): BigUint64Array => vec(c, j).items as BigUint64Array
 
 const HEX64 = /^0x[0-9a-f]{64}$/
-const TWO64 = '18446744073709551616'
+const MASK64 = '18446744073709551615'
 
 /**
  * The transfer set from the store, columnar: DuckDB sorts the rows canonically and numbers addresses, assets and
@@ -67,7 +67,8 @@ export async function loadAccountTransferSet(
       FROM evm_transfers WHERE ${inChains}
       ${feeRows}
     ),
-    o AS MATERIALIZED (SELECT *, regexp_full_match(h, '0x[0-9a-f]{64}') AS hx, row_number() OVER (ORDER BY time, chain, block, tx_index, sub, src, rid) - 1
+    o AS MATERIALIZED (SELECT *, regexp_full_match(h, '0x[0-9a-f]{64}') AS hx,
+      CASE WHEN length(value) <= 38 THEN CAST(value AS HUGEINT) END AS hv, row_number() OVER (ORDER BY time, chain, block, tx_index, sub, src, rid) - 1
       AS pos FROM t)`
   const sql = `${base},
     ad AS MATERIALIZED (SELECT addr, row_number() OVER (ORDER BY k) - 1 AS id, k FROM (
@@ -81,17 +82,17 @@ export async function loadAccountTransferSet(
       CAST(coalesce(f.id, -1) AS INTEGER) AS fid, CAST(coalesce(r.id, -1) AS INTEGER) AS tid,
       CAST(ax.id AS INTEGER) AS aid, CAST(tx.id AS INTEGER) AS xid, CAST(o.kind AS UTINYINT) AS kind,
       CAST(o.time AS DOUBLE) AS time, CAST(o.block AS DOUBLE) AS block,
-      CASE WHEN length(o.value) <= 38 THEN CAST(CAST(o.value AS HUGEINT) % ${TWO64} AS UBIGINT) ELSE 0 END AS vlo,
-      CASE WHEN length(o.value) <= 38 THEN CAST(CAST(o.value AS HUGEINT) // ${TWO64} AS UBIGINT) ELSE 0 END AS vhi,
-      CASE WHEN length(o.value) > 38 THEN o.value END AS vbig,
+      CAST(coalesce(o.hv & ${MASK64}, 0) AS UBIGINT) AS vlo,
+      CAST(coalesce(o.hv >> 64, 0) AS UBIGINT) AS vhi,
+      CASE WHEN o.hv IS NULL THEN o.value END AS vbig,
       CASE WHEN f.k = 2 * o.pos THEN o.fa END AS fnew,
       CASE WHEN r.k = 2 * o.pos + 1 THEN o.ta END AS tnew,
       CASE WHEN tx.k = o.pos AND NOT o.hx THEN o.h END AS hstr,
       CASE WHEN tx.k = o.pos AND o.hx THEN 1 ELSE 0 END AS hnew,
-      CAST(CASE WHEN tx.k = o.pos AND o.hx THEN ('0x' || substr(o.h, 3, 16)) ELSE '0' END AS UBIGINT) AS w0,
-      CAST(CASE WHEN tx.k = o.pos AND o.hx THEN ('0x' || substr(o.h, 19, 16)) ELSE '0' END AS UBIGINT) AS w1,
-      CAST(CASE WHEN tx.k = o.pos AND o.hx THEN ('0x' || substr(o.h, 35, 16)) ELSE '0' END AS UBIGINT) AS w2,
-      CAST(CASE WHEN tx.k = o.pos AND o.hx THEN ('0x' || substr(o.h, 51, 16)) ELSE '0' END AS UBIGINT) AS w3,
+      CASE WHEN tx.k = o.pos AND o.hx THEN CAST('0x' || substr(o.h, 3, 16) AS UBIGINT) ELSE CAST(0 AS UBIGINT) END AS w0,
+      CASE WHEN tx.k = o.pos AND o.hx THEN CAST('0x' || substr(o.h, 19, 16) AS UBIGINT) ELSE CAST(0 AS UBIGINT) END AS w1,
+      CASE WHEN tx.k = o.pos AND o.hx THEN CAST('0x' || substr(o.h, 35, 16) AS UBIGINT) ELSE CAST(0 AS UBIGINT) END AS w2,
+      CASE WHEN tx.k = o.pos AND o.hx THEN CAST('0x' || substr(o.h, 51, 16) AS UBIGINT) ELSE CAST(0 AS UBIGINT) END AS w3,
       CASE WHEN ax.k = o.pos THEN o.chain END AS achain, CASE WHEN ax.k = o.pos THEN o.asset END AS aname
     FROM o
     LEFT JOIN ad f ON f.addr = o.fa
