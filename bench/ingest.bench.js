@@ -5,7 +5,10 @@
  *   npm run build && node bench/ingest.bench.js --sim DIR   (a chain written by `hound sim`, regtest)
  *
  * The chain is synthetic (bench/_synthChain.js: real blocks re-serialised under fresh hashes, cached under
- * /tmp). Prints throughput, the time split (source / decode / write) and RSS at every million transactions.
+ * /tmp). Prints, at every million transactions, throughput, RSS, JS heap and the sizes of ingest's off-heap tables;
+ * then the time split (source / decode / write), DuckDB's memory, and the CPU split per thread (main thread, decode
+ * workers, the rest: DuckDB and GC), which is the contention-proof figure on a shared machine.
+ * Extra flags: --memory-limit 1GB (DuckDB cap during ingest), --duckdb-sql "SET …" (settings for experiments).
  */
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
