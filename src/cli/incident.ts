@@ -8,6 +8,7 @@ import { type Tlp, tlpLevels } from '../core/model.js'
 import { loadUtxoGraph } from '../graph/loadUtxoGraph.js'
 import { addIncident, listIncidents } from '../intel/addIncident.js'
 import { LabelIndex } from '../intel/LabelIndex.js'
+import { notifyServer } from '../server/notifyServer.js'
 import { btcStats } from '../store/btcStats.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { type PolicyName, policyNames } from '../trace/kernel.js'
@@ -57,6 +58,7 @@ export function register(program: Command): void {
       if (o.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new UsageError('--date expects YYYY-MM-DD')
       const maxHops = intOption(o.maxHops, '--max-hops', 1)
       const store = await HoundStore.open(dbPath(o))
+      let changed = false
       try {
         const stats = await btcStats(store)
         const graph = stats.txs > 0 ? await loadUtxoGraph(store) : null
@@ -76,6 +78,7 @@ export function register(program: Command): void {
           },
           { graph, index },
         )
+        changed = true
         if (o.json) return printJson(r)
         const lines = [`incident ${r.incidentId} '${r.name}': ${r.seeds.length} seeds, policy ${r.policy}`]
         if (!r.traced) lines.push('no chain data in the store: recorded, not traced')
@@ -100,6 +103,8 @@ export function register(program: Command): void {
         process.stdout.write(`${lines.join('\n')}\n`)
       } finally {
         store.close()
+        // a running `hound serve` on this store reloads at once (src/server/notifyServer.ts)
+        if (changed) notifyServer(dbPath(o))
       }
     })
   inc

@@ -7,6 +7,7 @@ import { UsageError } from '../core/errors.js'
 import { importLabelsFile, type LabelFileFormat } from '../intel/importLabelsFile.js'
 import { importOfacFile } from '../intel/importOfac.js'
 import { normalizeCategory, queryLabels } from '../intel/labels.js'
+import { notifyServer } from '../server/notifyServer.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath, formatTable, printJson } from './context.js'
 import { intOption } from './ingest.js'
@@ -26,8 +27,10 @@ export function register(program: Command): void {
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
       const store = await HoundStore.open(dbPath(o))
+      let changed = false
       try {
         const r = await importOfacFile(store, file)
+        changed = !r.alreadyImported
         if (o.json) return printJson(r)
         const lines = [
           r.alreadyImported
@@ -45,6 +48,8 @@ export function register(program: Command): void {
         process.stdout.write(`${lines.join('\n')}\n`)
       } finally {
         store.close()
+        // a running `hound serve` on this store reloads at once (src/server/notifyServer.ts)
+        if (changed) notifyServer(dbPath(o))
       }
     })
 
@@ -60,12 +65,15 @@ export function register(program: Command): void {
         throw new UsageError(`--format expects jsonl or csv, got '${o.format}'`)
       }
       const store = await HoundStore.open(dbPath(o))
+      let changed = false
       try {
         const r = await importLabelsFile(store, file, o.format ? { format: o.format as LabelFileFormat } : {})
+        changed = r.added > 0
         if (o.json) return printJson(r)
         process.stdout.write(`${r.rows} rows (${r.format}): ${r.added} labels added, ${r.known} already known\n`)
       } finally {
         store.close()
+        if (changed) notifyServer(dbPath(o))
       }
     })
 

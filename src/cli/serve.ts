@@ -10,6 +10,7 @@ import { openScreener } from '../risk/openScreener.js'
 import { ScreeningRecorder } from '../risk/ScreeningRecorder.js'
 import { ApiKeyRegistry } from '../server/apiKeys.js'
 import { createApp, defaultRouteModules } from '../server/createApp.js'
+import { servePidFile } from '../server/notifyServer.js'
 import { startServer } from '../server/startServer.js'
 import { serveTaxiiModule } from '../share/serveTaxii.js'
 import { HoundStore } from '../store/HoundStore.js'
@@ -94,7 +95,7 @@ export function register(program: Command): void {
       }
       // The store is not held open while serving (DuckDB allows one writer process), so `hound intel import`,
       // `hound keys create` and `hound rescreen` work meanwhile; screenings are written every few seconds and kept
-      // in memory while the store is busy. SIGHUP reloads labels, graph and keys.
+      // in memory while the store is busy. SIGHUP reloads labels, graph and keys (the intelligence writers send it).
       // Flushes (read-write) and reloads (read-only) take turns: one process may not open the store both ways at once.
       let turn: Promise<unknown> = Promise.resolve()
       const exclusive = (f: () => Promise<void>): Promise<void> => {
@@ -134,11 +135,17 @@ export function register(program: Command): void {
         }
       }
       process.on('SIGHUP', () => void reload())
+      // `<store>.serve.pid` (src/server/notifyServer.ts): commands that write intelligence to this store SIGHUP us, so
+      // pulled or imported labels reach screening at once. Written only now that SIGHUP is handled (its default
+      // action would end the process); a stale file of a dead server is simply replaced.
+      const removePid = servePidFile(path)
+      process.once('exit', removePid)
       await new Promise<void>((resolve) => {
         const stop = () => resolve()
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
       })
+      removePid()
       clearInterval(timer)
       await server.close()
       while (busy) await new Promise((r) => setTimeout(r, 50))

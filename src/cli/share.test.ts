@@ -2,13 +2,15 @@
  * End-to-end, two institutions as two separate `hound serve` PROCESSES on loopback (the built CLI, each with its own
  * store; both stores hold the real mainnet blocks 0–599):
  * - A records an incident (block 9's coinbase stolen) and a TLP:RED label, and serves TAXII; later it publishes one
- *   more label while serving (SIGHUP refreshes its collections) and B's next pull resumes with just that one;
- * - B pulls A with `hound share pull` (HTTP Basic, B's key at A), and B's own running server, after SIGHUP, screens
- *   Hal's address (reached by the theft) as high risk with the path back to the stolen coins;
+ *   more label while serving (`hound intel import` finds A's server by its pid file and SIGHUPs it, which refreshes
+ *   its collections) and B's next pull resumes with just that one;
+ * - B pulls A with `hound share pull` (HTTP Basic, B's key at A), and B's own running server, told to reload by the
+ *   pull itself (the test sends no signal), screens Hal's address (reached by the theft) as high risk with the path
+ *   back to the stolen coins;
  * - the TLP:RED statement never reaches B (not in any collection, not in B's store); a key without rights gets 403;
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -108,6 +110,8 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     ensureBuilt([
       'cli/share.ts',
       'cli/serve.ts',
+      'cli/intel.ts',
+      'server/notifyServer.ts',
       'share/serveTaxii.ts',
       'share/taxiiRoutes.ts',
       'share/TaxiiCollections.ts',
@@ -145,6 +149,9 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
   afterAll(async () => {
     expect(await stop(A)).toBe(0)
     expect(await stop(B)).toBe(0)
+    // a clean exit removes the pid files
+    expect(existsSync(`${dbA}.serve.pid`)).toBe(false)
+    expect(existsSync(`${dbB}.serve.pid`)).toBe(false)
     rmSync(dir, { recursive: true, force: true })
   })
 
@@ -166,6 +173,7 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     const before = await screenOnB(HAL)
     expect(before.risk).toBe('none')
     expect(before.labels).toEqual([])
+    expect(existsSync(`${dbB}.serve.pid`)).toBe(true)
     const pull = await hound([
       'share',
       'pull',
@@ -183,10 +191,11 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     const pr = JSON.parse(pull.stdout)
     expect(pr.labelsAdded).toBeGreaterThan(1)
     expect(pr.objects).toBeGreaterThan(pr.labelsAdded)
-    B!.p.kill('SIGHUP')
-    await B!.waitFor(/reloaded in/)
-    await B!.waitCount(/TAXII collections refreshed/, 2)
-    const after = await screenOnB(HAL)
+    // no signal from the test: `hound share pull` found B's server through <store>.serve.pid and told it to reload
+    expect(pull.stderr).toContain("told the running 'hound serve'")
+    let after = await screenOnB(HAL)
+    for (const t0 = Date.now(); after.risk !== 'high' && Date.now() - t0 < 20_000; after = await screenOnB(HAL))
+      await new Promise((r) => setTimeout(r, 100))
     expect(after.risk).toBe('high')
     expect(after.labels).toEqual(
       expect.arrayContaining([
@@ -194,7 +203,8 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
       ]),
     )
     expect(after.exposure.incoming.paths[0]!.steps.map((s) => s.address)).toEqual([HAL, SATOSHI])
-    // A publishes more while serving: a new label, SIGHUP, and B's next pull resumes with just that
+    // A publishes more while serving: a new label (`hound intel import` tells A's server to refresh its collections,
+    // no signal from the test), and B's next pull resumes with just that
     const more = join(dir, 'more.jsonl')
     writeFileSync(
       more,
@@ -202,7 +212,7 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     )
     const imp = await hound(['intel', 'import', 'labels', more, '--db', dbA])
     expect(imp.code, imp.stderr).toBe(0)
-    A!.p.kill('SIGHUP')
+    expect(imp.stderr).toContain("told the running 'hound serve'")
     await A!.waitCount(/TAXII collections refreshed/, 2)
     const pullArgs = [
       'share',

@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { UsageError } from '../core/errors.js'
 import { type Tlp, tlpLevels } from '../core/model.js'
+import { notifyServer } from '../server/notifyServer.js'
 import { exportMispFeed } from '../share/exportMispFeed.js'
 import { type ExportStats, stixBundleLines } from '../share/exportStix.js'
 import { importMispFeed } from '../share/importMispFeed.js'
@@ -102,10 +103,12 @@ export function register(program: Command): void {
       const o = cmd.optsWithGlobals() as Common & { maxObjects?: string }
       const maxObjects = intOption(o.maxObjects, '--max-objects', 1)
       const store = await HoundStore.open(dbPath(o))
+      let changed = false
       try {
         const r = statSync(file).isDirectory()
           ? await importMispFeed(store, file)
           : await importStixFile(store, file, maxObjects ? { limits: { maxObjects } } : {})
+        changed = r.labelsAdded > 0
         if (o.json) return printJson(r)
         process.stdout.write(
           `${file}: ${r.objects} objects from ${r.institutions.join(', ') || 'no institution'}: ${r.indicators} indicators, ${r.labelsAdded} labels added, ${r.labelsKnown} known, ${r.skippedCount} skipped\n`,
@@ -114,6 +117,8 @@ export function register(program: Command): void {
           process.stdout.write(`  skipped #${s.index} ${s.id ?? ''}: ${s.reason}\n`)
       } finally {
         store.close()
+        // a running `hound serve` on this store reloads at once (src/server/notifyServer.ts)
+        if (changed) notifyServer(dbPath(o))
       }
     })
   const peerOpts = (c: Command) =>
@@ -135,6 +140,7 @@ export function register(program: Command): void {
       }
       const limit = intOption(o.limit, '--limit', 1)
       const store = await HoundStore.open(dbPath(o))
+      let changed = false
       try {
         const r = await pullFromPeer(store, {
           peer: o.peer,
@@ -143,13 +149,16 @@ export function register(program: Command): void {
           ...(o.collection ? { collection: o.collection } : {}),
           ...(limit ? { limit } : {}),
         })
+        changed = r.objects > 0
         if (o.json) return printJson(r)
         process.stdout.write(
           `pulled ${r.objects} objects in ${r.pages} pages from ${r.peer} (${r.collection}): ${r.labelsAdded} labels added, ${r.skipped} skipped; resume after ${r.addedAfter ?? '-'}\n` +
-            "run 'hound rescreen' (and SIGHUP a running 'hound serve') to apply them to past screenings\n",
+            (r.labelsAdded > 0 ? "run 'hound rescreen' to apply them to past screenings\n" : ''),
         )
       } finally {
         store.close()
+        // a running `hound serve` on this store reloads at once: new screenings see the pulled labels
+        if (changed) notifyServer(dbPath(o))
       }
     })
   peerOpts(
