@@ -63,6 +63,17 @@ export function register(program: Command): void {
           store.close()
         }
       }
+      // `<store>.serve.pid` (src/server/notifyServer.ts): commands that write intelligence to this store SIGHUP us, so
+      // pulled or imported labels reach screening at once. Written before the warm load (a stale file of a dead server
+      // is simply replaced), with a handler that remembers a SIGHUP arriving while we start (the default action would
+      // end the process); it is replayed once every reload handler is installed, so no write is missed.
+      let hupWhileStarting = false
+      const early = () => {
+        hupWhileStarting = true
+      }
+      process.on('SIGHUP', early)
+      const removePid = servePidFile(path)
+      process.once('exit', removePid)
       const t0 = performance.now()
       const state = await loadState()
       const recorder = o.record === false ? null : new ScreeningRecorder()
@@ -135,11 +146,8 @@ export function register(program: Command): void {
         }
       }
       process.on('SIGHUP', () => void reload())
-      // `<store>.serve.pid` (src/server/notifyServer.ts): commands that write intelligence to this store SIGHUP us, so
-      // pulled or imported labels reach screening at once. Written only now that SIGHUP is handled (its default
-      // action would end the process); a stale file of a dead server is simply replaced.
-      const removePid = servePidFile(path)
-      process.once('exit', removePid)
+      process.off('SIGHUP', early)
+      if (hupWhileStarting) process.kill(process.pid, 'SIGHUP')
       await new Promise<void>((resolve) => {
         const stop = () => resolve()
         process.once('SIGINT', stop)
