@@ -58,7 +58,7 @@ export function register(program: Command): void {
     .option('--network <name>', 'mainnet, testnet, signet or regtest (default: what the source says)')
     .option('--start-height <h>', 'height of the first block in the files when not genesis and BIP34 cannot tell')
     .option('--batch-blocks <n>', 'blocks per atomic batch (default 500)')
-    .option('--memory-limit <size>', 'DuckDB buffer pool cap during ingest, e.g. 512MB, 4GB (default 1GB)')
+    .option('--memory-limit <size>', 'DuckDB buffer pool cap during ingest, e.g. 512MB, 4GB (default 256MB)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--quiet', 'no progress output')
     .addHelpText(
