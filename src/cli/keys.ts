@@ -6,6 +6,7 @@ import type { Command } from 'commander'
 import { UsageError } from '../core/errors.js'
 import { type Tlp, tlpLevels } from '../core/model.js'
 import { createApiKey, listApiKeys, revokeApiKey } from '../server/apiKeys.js'
+import { notifyServer } from '../server/notifyServer.js'
 import { HoundStore } from '../store/HoundStore.js'
 import { dbPath, formatTable, printJson } from './context.js'
 import { openExistingStore } from './screen.js'
@@ -46,6 +47,7 @@ export function register(program: Command): void {
       const rate = positive(o.rate, '--rate')
       const burst = positive(o.burst, '--burst')
       const store = await HoundStore.open(dbPath(o))
+      let created = false
       try {
         const { key, record } = await createApiKey(store, {
           name: o.name,
@@ -56,12 +58,15 @@ export function register(program: Command): void {
           ...(o.maxTlp ? { maxTlp: o.maxTlp as Tlp } : {}),
         })
         const { keyHash: _h, ...shown } = record
+        created = true
         if (o.json) return printJson({ key, ...shown })
         process.stdout.write(
           `${key}\n(key ${record.keyId} for ${record.name}: ${record.ratePerSec}/s, burst ${record.burst}; store it now, it is not shown again)\n`,
         )
       } finally {
         store.close()
+        // a running `hound serve` on this store loads the new key at once (src/server/notifyServer.ts)
+        if (created) notifyServer(dbPath(o))
       }
     })
   keys
@@ -96,7 +101,7 @@ export function register(program: Command): void {
     })
   keys
     .command('revoke')
-    .description('Revoke an API key by id (a running hound serve picks it up on SIGHUP)')
+    .description('Revoke an API key by id (a running hound serve on the store is told to reload at once)')
     .argument('<keyId>', 'the key id shown by keys list')
     .action(async (keyId: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
@@ -107,5 +112,7 @@ export function register(program: Command): void {
       } finally {
         store.close()
       }
+      // a revocation must take effect at once: the running `hound serve` on this store, if any, reloads its keys
+      notifyServer(dbPath(o))
     })
 }

@@ -17,7 +17,14 @@ const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
 const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
 
 const ensureBuilt = () =>
-  ensureBuiltFrom(['cli/screen.ts', 'cli/incident.ts', 'cli/serve.ts', 'risk/Screener.ts', 'intel/addIncident.ts'])
+  ensureBuiltFrom([
+    'cli/screen.ts',
+    'cli/incident.ts',
+    'cli/serve.ts',
+    'cli/keys.ts',
+    'risk/Screener.ts',
+    'intel/addIncident.ts',
+  ])
 
 describe('hound incident / screen / rescreen / keys / serve on real blocks 0–599', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hound-screen-'))
@@ -141,6 +148,31 @@ describe('hound incident / screen / rescreen / keys / serve on real blocks 0–5
       p.kill('SIGHUP')
       await waitFor(/reloaded in/)
       expect((await ask()).results[0]!.labels.map((l) => l.source)).toEqual(['history'])
+      // keys created and revoked while serving take effect at once: the CLI tells the running server to reload
+      const until = async (ok: () => Promise<boolean>) => {
+        const end = Date.now() + 20_000
+        while (!(await ok())) {
+          if (Date.now() > end) throw new Error(`condition not reached in 20 s; server said: ${err}`)
+          await new Promise((r) => setTimeout(r, 100))
+        }
+      }
+      const late = await hound(['keys', 'create', '--name', 'Late', '--db', db, '--json'])
+      expect(late.code, late.stderr).toBe(0)
+      expect(late.stderr).toMatch(/told the running 'hound serve'/)
+      const k2 = JSON.parse(late.stdout) as { key: string; keyId: string }
+      const statusWithK2 = async () =>
+        (
+          await fetch(`${url}/v1/screen`, {
+            method: 'POST',
+            headers: { 'X-API-Key': k2.key, 'content-type': 'application/json' },
+            body: JSON.stringify({ addresses: [HAL] }),
+          })
+        ).status
+      await until(async () => (await statusWithK2()) === 200)
+      const rv = await hound(['keys', 'revoke', k2.keyId, '--db', db])
+      expect(rv.code, rv.stderr).toBe(0)
+      expect(rv.stderr).toMatch(/told the running 'hound serve'/)
+      await until(async () => (await statusWithK2()) === 403)
     } finally {
       p.kill('SIGTERM')
     }
