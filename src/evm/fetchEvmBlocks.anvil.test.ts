@@ -1,0 +1,102 @@
+/**
+ * Against Foundry's Anvil node (npm `@foundry-rs/anvil`), which offers `trace_block`, the geth callTracer and
+ * `eth_getBlockReceipts` where Hardhat offers none of them: the ingest picks `trace_block` and receipts per
+ * block, both trace shapes decode to the same internal transfers, and the store holds what was sent. Skipped,
+ * with a message, where the Anvil binary is not installed; the Hardhat tests remain the main suite.
+ */
+import { createPublicClient, createWalletClient, http } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HoundStore } from '../store/HoundStore.js'
+import { type AnvilNode, anvilBinary, startAnvil } from './_testAnvil.js'
+import { compileContracts } from './_testContracts.js'
+import { decodeGethCallTraces, decodeParityTraces, internalTransfers } from './decodeTraces.js'
+import { EvmRpc } from './EvmRpc.js'
+import { detectTraceMode } from './fetchEvmBlocks.js'
+import { toHex } from './hex.js'
+import { ingestEvm } from './ingestEvm.js'
+
+const bin = anvilBinary()
+if (!bin) console.warn('fetchEvmBlocks.anvil.test: skipped, the Anvil binary is not installed (@foundry-rs/anvil)')
+
+describe.skipIf(!bin)('ingest from a live Anvil node: block traces and block receipts', () => {
+  let node: AnvilNode
+  let block: number
+  let bridge: string
+  let token: string
+  let a: `0x${string}`[]
+  beforeAll(async () => {
+    node = await startAnvil({ accounts: 4 })
+    const pub = createPublicClient({ transport: http(node.url), pollingInterval: 20, cacheTime: 0 })
+    const w = createWalletClient({ transport: http(node.url) })
+    a = await w.getAddresses()
+    const c = compileContracts()
+    const deploy = async (name: string, args: unknown[]) => {
+      const hash = await w.deployContract({ ...c[name]!, args, account: a[0]!, chain: null } as never)
+      return (await pub.waitForTransactionReceipt({ hash })).contractAddress!.toLowerCase()
+    }
+    token = await deploy('Token', ['T', 'T', 18, 10n ** 24n])
+    bridge = await deploy('Bridge', [])
+    // one block: an ETH payment, an ERC-20 transfer, a bridge deposit forwarding 7 wei to a[3] internally
+    await pub.request({ method: 'evm_setAutomine', params: [false] } as never)
+    const nonce = await pub.getTransactionCount({ address: a[0]!, blockTag: 'pending' })
+    const opts = { account: a[0]!, chain: null, gas: 200_000n } as const
+    await w.sendTransaction({ ...opts, to: a[1]!, value: 5n, nonce })
+    await w.writeContract({
+      ...opts,
+      address: token as `0x${string}`,
+      abi: c.Token!.abi,
+      functionName: 'transfer',
+      args: [a[2]!, 11n],
+      nonce: nonce + 1,
+    })
+    await w.writeContract({
+      ...opts,
+      address: bridge as `0x${string}`,
+      abi: c.Bridge!.abi,
+      functionName: 'depositWithExpiry',
+      args: [a[3]!, '0x0000000000000000000000000000000000000000', 7n, 'BTC:bc1q', 0n],
+      value: 7n,
+      nonce: nonce + 2,
+    })
+    await pub.request({ method: 'evm_mine', params: [] } as never)
+    block = Number(await pub.getBlockNumber({ cacheTime: 0 }))
+  }, 60_000)
+  afterAll(async () => {
+    await node?.stop()
+  })
+
+  it('detects trace_block, and both trace shapes give the same internal transfer', async () => {
+    const rpc = new EvmRpc(node.url)
+    expect(await detectTraceMode(rpc, block)).toBe('parity')
+    const parity = internalTransfers(decodeParityTraces(await rpc.request('trace_block', [toHex(block)])))
+    const geth = internalTransfers(
+      decodeGethCallTraces(await rpc.request('debug_traceBlockByNumber', [toHex(block), { tracer: 'callTracer' }])),
+    )
+    const pick = (ts: typeof parity) => ts.map((t) => [t.txIndex, t.from, t.to, t.value, t.traceAddress.join('.')])
+    expect(pick(parity)).toEqual([[2, bridge, a[3]!.toLowerCase(), 7n, '0']])
+    expect(pick(geth)).toEqual(pick(parity))
+  })
+
+  it('ingests the block with receipts per block and the transfers as sent', async () => {
+    const store = await HoundStore.open(':memory:')
+    try {
+      const rpc = new EvmRpc(node.url)
+      const stats = await ingestEvm(store, rpc, {})
+      expect(stats.traceMode).toBe('parity')
+      expect(stats.tip).toBe(block)
+      const rows = await store.all<{ kind: number; from_addr: string; to_addr: string; asset: string; value: string }>(
+        'SELECT kind, from_addr, to_addr, asset, value FROM evm_transfers WHERE block = $1 ORDER BY tx_index, kind',
+        [block],
+      )
+      const l = (x: string) => x.toLowerCase()
+      expect(rows.map((r) => [r.kind, r.from_addr, r.to_addr, r.asset, r.value])).toEqual([
+        [0, l(a[0]!), l(a[1]!), 'ETH', '5'],
+        [2, l(a[0]!), l(a[2]!), token, '11'],
+        [0, l(a[0]!), bridge, 'ETH', '7'],
+        [1, bridge, l(a[3]!), 'ETH', '7'],
+      ])
+    } finally {
+      store.close()
+    }
+  })
+})
