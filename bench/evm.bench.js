@@ -1,14 +1,18 @@
 // EVM benchmarks (run after `npm run build`): node bench/evm.bench.js [--txs N] [--transfers N] [--skip-ingest]
-//   [--batch-blocks 4] [--prefetch 2] [--rpc-batch 200] [--concurrency 4]
-// 1. Ingest from a local Hardhat node (started here, offline, request logging off), two mixes of N transactions
-//    each, mined 250 per block, ingested over JSON-RPC with a receipt for every transaction:
+//   [--skip-trace] [--node hardhat|anvil|both] [--batch-blocks 4] [--prefetch 2] [--rpc-batch 200] [--concurrency 4]
+// 1. Ingest from a local node started here (Hardhat, and Anvil when @foundry-rs/anvil is installed: `--node both`,
+//    the default then), offline, request logging off; two mixes of N transactions each, the same deployment and
+//    the same transactions on each node, mined 250 per block, ingested over JSON-RPC with a receipt for every
+//    transaction and the trace API the node reports (Hardhat: struct logs per transaction; Anvil: trace_block and
+//    eth_getBlockReceipts per block; `--trace-mode geth` forces Anvil's callTracer, which replays the block prefix
+//    per transaction). The store is checked against what was sent (fails loudly otherwise):
 //    A. 90 % ETH payments, 10 % ERC-20 transfers (the token's code cannot move ETH, so no trace is needed after
 //       one eth_getCode per contract and block);
 //    B. 80 % ETH payments, 10 % ERC-20 transfers, 10 % bridge deposits whose contract forwards the ETH in an
-//       internal call (each needs a struct-log trace: Hardhat offers neither callTracer nor trace_block).
+//       internal call (on Hardhat each needs a struct-log trace: it offers neither callTracer nor trace_block).
 // 2. Account-model trace over M transfers: loaded from a DuckDB store (build) and traced with every policy.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
@@ -36,6 +40,32 @@ const BLOCKS = arg('--batch-blocks', 4)
 const BATCH = arg('--rpc-batch', 200)
 const CONC = arg('--concurrency', 4)
 const PREFETCH = arg('--prefetch', 2)
+const TRACE_MODE = process.argv.includes('--trace-mode')
+  ? process.argv[process.argv.indexOf('--trace-mode') + 1]
+  : 'auto'
+
+/** The Anvil binary of this platform's @foundry-rs/anvil-* package (spawned directly: its CPU is read from /proc). */
+function anvilBinary() {
+  const plat = { 'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64' }[
+    `${process.platform}-${process.arch}`
+  ]
+  const f = plat && join(root, `node_modules/@foundry-rs/anvil-${plat}/bin/anvil`)
+  return f && existsSync(f) ? f : null
+}
+const nodeArg = process.argv.includes('--node') ? process.argv[process.argv.indexOf('--node') + 1] : null
+const NODES = nodeArg === 'both' || nodeArg === null ? ['hardhat', ...(anvilBinary() ? ['anvil'] : [])] : [nodeArg]
+if (!NODES.every((n) => n === 'hardhat' || n === 'anvil')) throw new Error(`--node hardhat|anvil|both, not ${nodeArg}`)
+if (NODES.includes('anvil') && !anvilBinary())
+  throw new Error('--node anvil: the Anvil binary is not installed (npm install: @foundry-rs/anvil)')
+
+/** EvmRpc counting calls per method (which receipt and trace APIs the ingest used, and how often). */
+class CountingRpc extends EvmRpc {
+  byMethod = {}
+  request(method, params) {
+    this.byMethod[method] = (this.byMethod[method] ?? 0) + 1
+    return super.request(method, params)
+  }
+}
 
 async function freePort() {
   return new Promise((res) => {
@@ -45,6 +75,48 @@ async function freePort() {
       s.close(() => res(p))
     })
   })
+}
+
+async function waitForRpc(url, proc) {
+  for (let i = 0; i < 100; i++) {
+    if (proc.exitCode !== null) throw new Error(`node exited ${proc.exitCode}`)
+    try {
+      const r = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
+      })
+      if (r.ok) return
+    } catch {}
+    await new Promise((res) => setTimeout(res, 100))
+  }
+  throw new Error(`node at ${url} did not answer`)
+}
+
+async function startAnvil() {
+  const port = await freePort()
+  const proc = spawn(
+    anvilBinary(),
+    [
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--silent',
+      '--accounts',
+      '50',
+      '--chain-id',
+      '31337',
+      '--hardfork',
+      'cancun',
+      '--gas-limit',
+      '100000000',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  )
+  const url = `http://127.0.0.1:${port}`
+  await waitForRpc(url, proc)
+  return { url, pid: proc.pid, stop: () => proc.kill('SIGTERM') }
 }
 
 async function startHardhat() {
@@ -145,10 +217,12 @@ async function retryCall(f) {
   }
 }
 
-async function benchIngest(traced) {
-  const node = await startHardhat()
+async function benchIngest(traced, nodeName) {
+  const node = nodeName === 'anvil' ? await startAnvil() : await startHardhat()
   try {
-    const pub = createPublicClient({ transport: http(node.url) })
+    // no block-number cache and a short poll: the setup waits for each receipt, and the first timed block must
+    // follow the last setup block exactly
+    const pub = createPublicClient({ transport: http(node.url), pollingInterval: 20, cacheTime: 0 })
     const w = createWalletClient({ transport: http(node.url, { batch: { batchSize: 200 } }) })
     const accs = await w.getAddresses()
     const c = compileContracts()
@@ -172,7 +246,10 @@ async function benchIngest(traced) {
       })
       await pub.waitForTransactionReceipt({ hash: h })
     }
-    const startBlock = Number(await pub.getBlockNumber()) + 1
+    const startBlock = Number(BigInt(await pub.request({ method: 'eth_blockNumber', params: [] }))) + 1
+    // explicit nonces: Anvil gives concurrent eth_sendTransaction calls from one sender the same nonce
+    const nonces = await Promise.all(accs.slice(0, 40).map((a) => pub.getTransactionCount({ address: a })))
+    const nonce = (n) => nonces[n % 40]++
     await pub.request({ method: 'evm_setAutomine', params: [false] })
     const t0 = performance.now()
     const perBlock = 250
@@ -195,6 +272,7 @@ async function benchIngest(traced) {
               account: from,
               chain: null,
               gas: 100000n,
+              nonce: nonce(n),
             }),
           )
         } else if (n % 10 === 9 && traced) {
@@ -210,11 +288,14 @@ async function benchIngest(traced) {
               account: from,
               chain: null,
               gas: 200000n,
+              nonce: nonce(n),
             }),
           )
         } else {
           kinds.eth++
-          ps.push(w.sendTransaction({ account: from, to, value: BigInt(n + 1), chain: null, gas: 21000n }))
+          ps.push(
+            w.sendTransaction({ account: from, to, value: BigInt(n + 1), chain: null, gas: 21000n, nonce: nonce(n) }),
+          )
         }
       }
       await Promise.all(ps)
@@ -226,10 +307,15 @@ async function benchIngest(traced) {
     // the setup blocks (deployments, token distribution) are ingested first, outside the timed run
     const rpc0 = new EvmRpc(node.url)
     await ingestEvm(store, rpc0, { to: startBlock - 1 })
-    const rpc = new EvmRpc(node.url, { batchSize: BATCH, concurrency: CONC })
+    const rpc = new CountingRpc(node.url, { batchSize: BATCH, concurrency: CONC })
     const cpu0 = process.cpuUsage()
     const node0 = cpuOf(node.pid)
-    const s = await ingestEvm(store, rpc, { from: startBlock, batchBlocks: BLOCKS, prefetch: PREFETCH })
+    const s = await ingestEvm(store, rpc, {
+      from: startBlock,
+      batchBlocks: BLOCKS,
+      prefetch: PREFETCH,
+      traceMode: TRACE_MODE,
+    })
     const cpu = process.cpuUsage(cpu0)
     const nodeCpu = cpuOf(node.pid) - node0
     const q = async (sql) => Number((await store.one(sql, [startBlock])).n)
@@ -240,8 +326,18 @@ async function benchIngest(traced) {
       events: await q('SELECT count(*) AS n FROM evm_events WHERE block >= $1'),
     }
     store.close()
+    // the store must hold what was sent: every transaction, one internal transfer per bridge deposit, one ERC-20
+    // transfer per token transfer, nothing failed
+    const want = { txs: N_TX, failed: 0, internal: kinds.bridge, erc20: kinds.erc20 }
+    const got = { txs: s.txs, failed: counts.failed, internal: counts.internal, erc20: counts.erc20 }
+    if (JSON.stringify(want) !== JSON.stringify(got))
+      throw new Error(
+        `${nodeName} mix ${traced ? 'B' : 'A'}: store ${JSON.stringify(got)} != sent ${JSON.stringify(want)}`,
+      )
     return {
       ...s,
+      node: nodeName,
+      byMethod: rpc.byMethod,
       counts,
       kinds,
       tps: s.txs / s.seconds,
@@ -321,67 +417,77 @@ async function benchTrace() {
 }
 
 const skipIngest = process.argv.includes('--skip-ingest')
+const skipTrace = process.argv.includes('--skip-trace')
 const mixes = skipIngest ? [] : [false, true]
 const ings = []
-for (const traced of mixes) ings.push(await benchIngest(traced))
-const tr = await benchTrace()
+const load0 = loadavg()
+for (const traced of mixes) for (const n of NODES) ings.push(await benchIngest(traced, n))
+const tr = skipTrace ? null : await benchTrace()
 const lines = []
+const la = (l) => l.map((x) => x.toFixed(2)).join(' ')
 if (ings.length) {
   lines.push(
-    `EVM ingest from a local Hardhat node (${ings[0].txs} txs per mix, 250 per block; receipts for every tx; trace mode ${ings[0].traceMode}: Hardhat offers neither callTracer nor trace_block)`,
+    `EVM ingest from a local node (${ings[0].txs} txs per mix, 250 per block; a receipt for every tx; internal transfers by the trace API the node offers). Mix A: 90 % ETH payments, 10 % ERC-20 transfers. Mix B: 80 % ETH, 10 % ERC-20, 10 % bridge deposits forwarding ETH in an internal call. Store checked against what was sent.`,
   )
   lines.push('')
-  const head = ['Measure', ...ings.map((i) => (i.kinds.bridge ? 'mix B: 10 % traced' : 'mix A: no trace needed'))]
+  const head = [
+    'mix',
+    'node',
+    'receipts / traces (calls)',
+    'wall',
+    '**tx/s**',
+    'CPU hound / node',
+    'waiting for node / writing',
+    'internal / ERC-20 transfers',
+    'JSON-RPC calls',
+  ]
   lines.push(`| ${head.join(' | ')} |`)
   lines.push(`|${head.map(() => '---').join('|')}|`)
-  const row = (name, f) => lines.push(`| ${name} | ${ings.map(f).join(' | ')} |`)
-  row(
-    'ETH payments / ERC-20 transfers / bridge deposits (internal ETH call)',
-    (i) => `${i.kinds.eth} / ${i.kinds.erc20} / ${i.kinds.bridge}`,
-  )
-  row('ingest wall time', (i) => `${i.seconds.toFixed(2)} s`)
-  row('**transactions / s**', (i) => `**${Math.round(i.tps).toLocaleString('en-US')}**`)
-  row(
-    'waiting for the node (not overlapped) / writing the store',
-    (i) => `${i.fetchSeconds.toFixed(2)} s / ${i.writeSeconds.toFixed(2)} s`,
-  )
-  row('CPU: hound process / Hardhat node', (i) => `${i.houndCpu.toFixed(2)} s / ${i.nodeCpu.toFixed(2)} s`)
-  row(
-    'transfers written (internal from traces / ERC-20 logs)',
-    (i) => `${i.transfers} (${i.counts.internal} / ${i.counts.erc20})`,
-  )
-  row('protocol events / failed txs', (i) => `${i.counts.events} / ${i.counts.failed}`)
-  row('JSON-RPC calls', (i) => String(i.rpcCalls))
-  row('(scenario generation)', (i) => `${i.genSecs.toFixed(1)} s`)
+  for (const i of ings) {
+    const m = i.byMethod
+    // a node without eth_getBlockReceipts refuses the first calls (one per block of the first batch)
+    const rc = m.eth_getTransactionReceipt
+      ? `eth_getTransactionReceipt ×${m.eth_getTransactionReceipt}`
+      : `eth_getBlockReceipts ×${m.eth_getBlockReceipts ?? 0}`
+    const tc =
+      i.traceMode === 'geth'
+        ? `callTracer block ×${m.debug_traceBlockByNumber ?? 0}`
+        : i.traceMode === 'parity'
+          ? `trace_block ×${m.trace_block ?? 0}`
+          : `struct logs ×${m.debug_traceTransaction ?? 0} (+ eth_getCode ×${m.eth_getCode ?? 0})`
+    lines.push(
+      `| ${i.kinds.bridge ? 'B' : 'A'} | ${i.node} | ${rc}; ${tc} | ${i.seconds.toFixed(2)} s | **${Math.round(i.tps).toLocaleString('en-US')}** | ${i.houndCpu.toFixed(2)} s / ${i.nodeCpu.toFixed(2)} s | ${i.fetchSeconds.toFixed(2)} s / ${i.writeSeconds.toFixed(2)} s | ${i.counts.internal.toLocaleString('en-US')} / ${i.counts.erc20.toLocaleString('en-US')} | ${i.rpcCalls.toLocaleString('en-US')} |`,
+    )
+  }
   lines.push('')
   lines.push(
-    `Settings: ${BLOCKS} blocks per batch, ${PREFETCH} batches fetched ahead, ${BATCH} calls per JSON-RPC batch, ${CONC} batches in flight. Load average at the end: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
+    `Settings: ${BLOCKS} blocks per batch, ${PREFETCH} batches fetched ahead, ${BATCH} calls per JSON-RPC batch, ${CONC} batches in flight. Scenario generation: ${ings.map((i) => `${i.node} ${i.kinds.bridge ? 'B' : 'A'} ${i.genSecs.toFixed(1)} s`).join(', ')}. Load average at the start: ${la(load0)}; at the end of the ingest runs: ${la(loadavg())}`,
   )
   lines.push('')
 }
-lines.push(
-  `Account-model trace over ${tr.n.toLocaleString('en-US')} transfers loaded from a DuckDB store file (100k addresses, power-law senders, one seed)`,
-)
-lines.push('')
-lines.push('| Step | ms | result |')
-lines.push('|---|---|---|')
-lines.push(
-  `| load the set from the store (loadAccountTransferSet) | ${tr.buildMs.toFixed(0)} | CPU ${tr.buildCpu.toFixed(0)} ms (this process; DuckDB threads included) |`,
-)
-for (const r of tr.out)
-  lines.push(`| ${r.policy} | ${r.ms.toFixed(0)} | ${r.tainted.toLocaleString('en-US')} tainted rows |`)
-lines.push(`| traceAccounts (haircut, JSON result) | ${tr.fullMs.toFixed(0)} | ${tr.endpoints} endpoints |`)
-for (const b of tr.back)
+if (tr) {
   lines.push(
-    `| backward ${b.policy}: origins of the ${tr.targetInflows} inflows of the busiest receiver, 10 hops | ${b.ms.toFixed(0)} | ${b.rows.toLocaleString('en-US')} rows, ${b.endpoints.toLocaleString('en-US')} origins |`,
+    `Account-model trace over ${tr.n.toLocaleString('en-US')} transfers loaded from a DuckDB store file (100k addresses, power-law senders, one seed)`,
   )
-lines.push(`| **load + trace (haircut, JSON)** | **${(tr.buildMs + tr.fullMs).toFixed(0)}** | |`)
-lines.push('')
-lines.push(
-  `Load average at the end: ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}`,
-)
+  lines.push('')
+  lines.push('| Step | ms | result |')
+  lines.push('|---|---|---|')
+  lines.push(
+    `| load the set from the store (loadAccountTransferSet) | ${tr.buildMs.toFixed(0)} | CPU ${tr.buildCpu.toFixed(0)} ms (this process; DuckDB threads included) |`,
+  )
+  for (const r of tr.out)
+    lines.push(`| ${r.policy} | ${r.ms.toFixed(0)} | ${r.tainted.toLocaleString('en-US')} tainted rows |`)
+  lines.push(`| traceAccounts (haircut, JSON result) | ${tr.fullMs.toFixed(0)} | ${tr.endpoints} endpoints |`)
+  for (const b of tr.back)
+    lines.push(
+      `| backward ${b.policy}: origins of the ${tr.targetInflows} inflows of the busiest receiver, 10 hops | ${b.ms.toFixed(0)} | ${b.rows.toLocaleString('en-US')} rows, ${b.endpoints.toLocaleString('en-US')} origins |`,
+    )
+  lines.push(`| **load + trace (haircut, JSON)** | **${(tr.buildMs + tr.fullMs).toFixed(0)}** | |`)
+  lines.push('')
+  lines.push(
+    `Load average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
+}
 console.log(lines.join('\n'))
