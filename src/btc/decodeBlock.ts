@@ -31,6 +31,36 @@ const MIN_TX = 10
  *   (details: where, offset, expected, actual)
  */
 export function decodeBlock(bytes: Uint8Array, opts: DecodeBlockOptions = {}): BtcBlock {
+  return decodeBlockWith(bytes, opts, undefined).block
+}
+
+/** `decodeBlock` plus the raw bytes it computed on the way (for consumers that key on binary txids). */
+export type RawDecodedBlock = {
+  readonly block: BtcBlock
+  /** The txids in internal byte order (as hashed; hex display order reversed), 32 bytes per transaction. */
+  readonly txids: Uint8Array
+  /**
+   * For each input, in block order: the offset in the block's `bytes` of its 36-byte outpoint (previous txid in
+   * internal byte order, then the 4-byte little-endian vout).
+   */
+  readonly prevouts: Uint32Array
+}
+
+/**
+ * Decode like `decodeBlock` (same result, same checks and errors) and also return the binary txids and where each
+ * input's outpoint sits in `bytes`, so that a caller keying on 32-byte txids need not parse the hex strings back.
+ */
+export function decodeBlockRaw(bytes: Uint8Array, opts: DecodeBlockOptions = {}): RawDecodedBlock {
+  const prevouts: number[] = []
+  const { block, txids } = decodeBlockWith(bytes, opts, prevouts)
+  return { block, txids, prevouts: Uint32Array.from(prevouts) }
+}
+
+function decodeBlockWith(
+  bytes: Uint8Array,
+  opts: DecodeBlockOptions,
+  prevouts: number[] | undefined,
+): { block: BtcBlock; txids: Uint8Array } {
   const where = opts.where ?? 'block'
   const base = opts.baseOffset ?? 0
   const r = new ByteReader(bytes, 0, where, base)
@@ -40,7 +70,7 @@ export function decodeBlock(bytes: Uint8Array, opts: DecodeBlockOptions = {}): B
   const n = r.count('transaction count', MIN_TX)
   const hashes = new Uint8Array(n * 32)
   const txs: BtcTx[] = new Array(n)
-  for (let i = 0; i < n; i++) txs[i] = readTx(r, hashes, i * 32)
+  for (let i = 0; i < n; i++) txs[i] = readTx(r, hashes, i * 32, prevouts)
   if (r.pos !== bytes.length) {
     throw r.error(`${bytes.length - r.pos} trailing bytes after the last transaction`, r.pos, {
       field: 'trailing bytes',
@@ -62,5 +92,5 @@ export function decodeBlock(bytes: Uint8Array, opts: DecodeBlockOptions = {}): B
       }
     }
   }
-  return { header, txs, size: bytes.length }
+  return { block: { header, txs, size: bytes.length }, txids: hashes }
 }

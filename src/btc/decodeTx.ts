@@ -44,10 +44,11 @@ export function decodeTx(bytes: Uint8Array, offset = 0, where = 'tx'): DecodeTxR
 
 /**
  * Read a transaction at the reader's position and advance past it. The txid in internal byte order is written to
- * `txidOut[txidOff..txidOff+32)` (the block decoder collects them there for the merkle root).
+ * `txidOut[txidOff..txidOff+32)` (the block decoder collects them there for the merkle root). With `prevouts`, the
+ * offset in `r.bytes` of each input's 36-byte outpoint (prev txid in internal byte order, then vout) is appended.
  * @internal shared with decodeBlock
  */
-export function readTx(r: ByteReader, txidOut: Uint8Array, txidOff: number): BtcTx {
+export function readTx(r: ByteReader, txidOut: Uint8Array, txidOff: number, prevouts?: number[]): BtcTx {
   const bytes = r.bytes
   const start = r.pos
   const version = r.i32('tx version')
@@ -67,6 +68,7 @@ export function readTx(r: ByteReader, txidOut: Uint8Array, txidOff: number): Btc
   for (let i = 0; i < nIn; i++) {
     const p = r.pos
     r.need(36, 'input prevout')
+    if (prevouts) prevouts.push(p)
     const prevTxid = toHexReversed(bytes, p, p + 32)
     r.pos = p + 32
     const prevVout = r.u32('input prevout index')
