@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { classifyScript } from '../btc/classifyScript.js'
-import { decodeBlock } from '../btc/decodeBlock.js'
+import { decodeBlockRaw } from '../btc/decodeBlock.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import { errorClasses, HoundError, SourceError } from '../core/errors.js'
 import { type ColumnarBlock, columnarize } from './columnarBlock.js'
@@ -107,7 +107,8 @@ export class DecodePool {
     const { where, baseOffset } = whereOf(raw)
     if (this.workers.length === 0) {
       try {
-        const block = decodeBlock(raw.bytes, { where, baseOffset })
+        const dec = decodeBlockRaw(raw.bytes, { where, baseOffset })
+        const block = dec.block
         if (raw.hash && block.header.hash !== raw.hash) {
           throw new SourceError(
             `block at height ${raw.height} hashes to ${block.header.hash}, source said ${raw.hash}`,
@@ -116,7 +117,10 @@ export class DecodePool {
             },
           )
         }
-        return Promise.resolve(columnarize(raw.height, block, (s) => classifyScript(s, this.network), this.addrSeeds))
+        const keys = { bytes: raw.bytes, txids: dec.txids, prevouts: dec.prevouts }
+        return Promise.resolve(
+          columnarize(raw.height, block, (s) => classifyScript(s, this.network), this.addrSeeds, keys),
+        )
       } catch (e) {
         const p = Promise.reject(e)
         p.catch(() => {})

@@ -8,7 +8,7 @@
 import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
 import { type ScriptType, scriptTypes } from '../core/model.js'
 import { ADDRESS_KEY_WORDS, addressKeyInto } from './AddressMap.js'
-import { KEY_WORDS, txidKeyInto } from './txidKey.js'
+import { KEY_WORDS, txidKeyFromBytes, txidKeyInto } from './txidKey.js'
 
 const typeCode = new Map<ScriptType, number>(scriptTypes.map((t, i) => [t, i]))
 
@@ -77,12 +77,22 @@ export function transferables(b: ColumnarBlock): ArrayBuffer[] {
   ].map((a) => a.buffer as ArrayBuffer)
 }
 
-/** Classify every output and lay the block out in columns; addresses are hashed under `addrSeeds` (AddressMap). */
+/**
+ * The binary txids and outpoint offsets `decodeBlockRaw` returns, with the block bytes they point into: the UTXO keys
+ * are then read from bytes instead of parsed back from hex (the decode worker's cheaper path).
+ */
+export type RawTxids = { readonly bytes: Uint8Array; readonly txids: Uint8Array; readonly prevouts: Uint32Array }
+
+/**
+ * Classify every output and lay the block out in columns; addresses are hashed under `addrSeeds` (AddressMap). With
+ * `raw` (from `decodeBlockRaw` of the same bytes) the txid keys come from the binary txids; the result is identical.
+ */
 export function columnarize(
   height: number,
   block: BtcBlock,
   classify: (script: Uint8Array) => ClassifiedScript,
   addrSeeds: Uint32Array,
+  raw?: RawTxids,
 ): ColumnarBlock {
   const txs = block.txs
   const n = txs.length
@@ -132,7 +142,8 @@ export function columnarize(
   for (let t = 0; t < n; t++) {
     const tx = txs[t]!
     txids[t] = tx.txid
-    txidKeyInto(tx.txid, 0, b.txKeys, KEY_WORDS * t)
+    if (raw) txidKeyFromBytes(raw.txids, 32 * t, b.txKeys, KEY_WORDS * t)
+    else txidKeyInto(tx.txid, 0, b.txKeys, KEY_WORDS * t)
     b.txVersion[t] = tx.version
     b.txLocktime[t] = tx.locktime
     b.txSize[t] = tx.size
@@ -143,7 +154,8 @@ export function columnarize(
     b.txOutCount[t] = tx.outputs.length
     for (const inp of tx.inputs) {
       prevs[i] = inp.prevTxid
-      txidKeyInto(inp.prevTxid, 0, b.prevKeys, KEY_WORDS * i)
+      if (raw) txidKeyFromBytes(raw.bytes, raw.prevouts[i]!, b.prevKeys, KEY_WORDS * i)
+      else txidKeyInto(inp.prevTxid, 0, b.prevKeys, KEY_WORDS * i)
       b.prevVout[i] = inp.prevVout
       b.sequence[i] = inp.sequence
       i++

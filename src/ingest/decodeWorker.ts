@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { classifyScript } from '../btc/classifyScript.js'
-import { decodeBlock } from '../btc/decodeBlock.js'
+import { decodeBlockRaw } from '../btc/decodeBlock.js'
 import { getNetwork } from '../btc/networks.js'
 import { isHoundError } from '../core/errors.js'
 import { columnarize, transferables } from './columnarBlock.js'
@@ -38,7 +38,8 @@ if (port) {
   port.on('message', (r: DecodeRequest) => {
     try {
       const net = getNetwork(r.network)
-      const block = decodeBlock(r.bytes, { where: r.where, baseOffset: r.baseOffset })
+      const raw = decodeBlockRaw(r.bytes, { where: r.where, baseOffset: r.baseOffset })
+      const block = raw.block
       if (r.hash && block.header.hash !== r.hash) {
         throw Object.assign(
           new Error(`block at height ${r.height} hashes to ${block.header.hash}, source said ${r.hash}`),
@@ -49,7 +50,11 @@ if (port) {
           },
         )
       }
-      const c = columnarize(r.height, block, (s) => classifyScript(s, net), addrSeeds)
+      const c = columnarize(r.height, block, (s) => classifyScript(s, net), addrSeeds, {
+        bytes: r.bytes,
+        txids: raw.txids,
+        prevouts: raw.prevouts,
+      })
       port.postMessage({ seq: r.seq, block: c } satisfies DecodeReply, transferables(c))
     } catch (e) {
       const err = e as { name?: string; code?: string; message?: string; details?: Record<string, unknown> }

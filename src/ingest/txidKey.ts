@@ -36,6 +36,22 @@ export function txidKeyInto(hex: string, start: number, out: Uint32Array, off: n
   for (let w = 0; w < 4; w++) out[off + w] = (word(hex, start + 8 * w) ^ word(hex, start + 32 + 8 * w)) >>> 0
 }
 
+/**
+ * Write the key of the txid whose 32 bytes, in internal byte order (as hashed, the reverse of the hex), are at
+ * `bytes[start..start+32)` to `out[off..off+4)`: the same key `txidKeyInto` gives for its hex, without the hex. Hex
+ * word w is the little-endian 32-bit word at byte 28 - 4w, so key word w = LE32(28 - 4w) ^ LE32(12 - 4w).
+ */
+export function txidKeyFromBytes(bytes: Uint8Array, start: number, out: Uint32Array, off: number): void {
+  for (let w = 0; w < 4; w++) {
+    const a = start + 28 - 4 * w
+    const b = start + 12 - 4 * w
+    out[off + w] =
+      ((bytes[a]! | (bytes[a + 1]! << 8) | (bytes[a + 2]! << 16) | (bytes[a + 3]! << 24)) ^
+        (bytes[b]! | (bytes[b + 1]! << 8) | (bytes[b + 2]! << 16) | (bytes[b + 3]! << 24))) >>>
+      0
+  }
+}
+
 /** The key of one txid (a fresh 4-word array). */
 export function txidKey(hex: string): Uint32Array {
   if (hex.length !== 64) throw new Error(`not a 64-character txid: ${hex}`)
