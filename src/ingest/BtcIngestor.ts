@@ -12,6 +12,7 @@
  * exactly at the checkpoint. After a failed batch the instance refuses further work: reopen it.
  * @module
  */
+import { toHexReversed } from '../btc/hash.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
 import { StoreError, UsageError } from '../core/errors.js'
@@ -298,7 +299,7 @@ export class BtcIngestor {
           if (seq < 0xfffffffe) rbf = true
           const prevOut = coinbase ? -1 : utxos.take(b.prevKeys, 4 * bi, prevVout)
           if (prevOut < 0) {
-            const prevTxid = b.prevTxids.substring(64 * bi, 64 * bi + 64)
+            const prevTxid = toHexReversed(b.prevHashes, 32 * bi, 32 * bi + 32)
             // the outpoint is kept only when it cannot be derived from prev_output_id (saves 64 bytes per input)
             iw.str(3, prevTxid)
             iw.null(6)

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { first600Blocks, singleBlocks } from '../btc/_realBlocks.js'
 import { classifyScript } from '../btc/classifyScript.js'
 import { decodeBlock, decodeBlockRaw } from '../btc/decodeBlock.js'
+import { toHexReversed } from '../btc/hash.js'
 import { networks } from '../btc/networks.js'
 import { AddressMap } from './AddressMap.js'
 import { columnarize } from './columnarBlock.js'
@@ -24,6 +25,8 @@ describe('columnarize from binary txids (the decode worker path)', () => {
     expect(viaBytes).toEqual(viaHex)
     // the keys are not trivially zero (a broken byte path would still be "equal" only if both were)
     expect(viaBytes.txKeys.some((w) => w !== 0)).toBe(true)
+    const prevTxids = raw.block.txs.flatMap((t) => t.inputs.map((i) => i.prevTxid))
+    expect(prevTxids.map((_, i) => toHexReversed(viaBytes.prevHashes, 32 * i, 32 * i + 32))).toEqual(prevTxids)
   })
 
   test('txidKeyFromBytes equals txidKey of the hex for random txids', () => {

@@ -38,8 +38,11 @@ export type ColumnarBlock = {
   txFlags: Uint8Array
   txInCount: Uint32Array
   txOutCount: Uint32Array
-  /** 64 hex chars per input. */
-  prevTxids: string
+  /**
+   * Each input's previous txid, 32 bytes in internal byte order (the hex is the reverse): transferred as bytes, and
+   * turned into hex on the main thread only for the few inputs whose prevout is not in the store (coinbase, slices).
+   */
+  prevHashes: Uint8Array
   /** The UTXO-index key of each input's prevout txid (4 words per input). */
   prevKeys: Uint32Array
   prevVout: Uint32Array
@@ -68,6 +71,7 @@ export function transferables(b: ColumnarBlock): ArrayBuffer[] {
     b.txOutCount,
     b.txKeys,
     b.prevKeys,
+    b.prevHashes,
     b.prevVout,
     b.sequence,
     b.outValue,
@@ -75,6 +79,12 @@ export function transferables(b: ColumnarBlock): ArrayBuffer[] {
     b.outAddrLen,
     b.addrKeys,
   ].map((a) => a.buffer as ArrayBuffer)
+}
+
+/** Write the 32 bytes of the 64-char display-order hex `hex` to `out[off..off+32)` in internal (reversed) order. */
+function hexReversedInto(hex: string, out: Uint8Array, off: number): void {
+  if (hex.length !== 64 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`not a 64-character hex txid: '${hex}'`)
+  for (let k = 0; k < 32; k++) out[off + 31 - k] = Number.parseInt(hex.substring(2 * k, 2 * k + 2), 16)
 }
 
 /**
@@ -123,7 +133,7 @@ export function columnarize(
     txFlags: new Uint8Array(n),
     txInCount: new Uint32Array(n),
     txOutCount: new Uint32Array(n),
-    prevTxids: '',
+    prevHashes: new Uint8Array(32 * nIn),
     prevKeys: new Uint32Array(KEY_WORDS * nIn),
     prevVout: new Uint32Array(nIn),
     sequence: new Uint32Array(nIn),
@@ -135,7 +145,6 @@ export function columnarize(
     addrSeeds: [addrSeeds[0]!, addrSeeds[1]!, addrSeeds[2]!],
   }
   const txids: string[] = new Array(n)
-  const prevs: string[] = new Array(nIn)
   const addrs: string[] = []
   let i = 0
   let o = 0
@@ -153,9 +162,16 @@ export function columnarize(
     b.txInCount[t] = tx.inputs.length
     b.txOutCount[t] = tx.outputs.length
     for (const inp of tx.inputs) {
-      prevs[i] = inp.prevTxid
-      if (raw) txidKeyFromBytes(raw.bytes, raw.prevouts[i]!, b.prevKeys, KEY_WORDS * i)
-      else txidKeyInto(inp.prevTxid, 0, b.prevKeys, KEY_WORDS * i)
+      if (raw) {
+        const p = raw.prevouts[i]!
+        txidKeyFromBytes(raw.bytes, p, b.prevKeys, KEY_WORDS * i)
+        const src = raw.bytes
+        const dst = b.prevHashes
+        for (let k = 0, d = 32 * i; k < 32; k++) dst[d + k] = src[p + k]!
+      } else {
+        txidKeyInto(inp.prevTxid, 0, b.prevKeys, KEY_WORDS * i)
+        hexReversedInto(inp.prevTxid, b.prevHashes, 32 * i)
+      }
       b.prevVout[i] = inp.prevVout
       b.sequence[i] = inp.sequence
       i++
@@ -173,7 +189,6 @@ export function columnarize(
     }
   }
   b.txids = txids.join('')
-  b.prevTxids = prevs.join('')
   b.addresses = addrs.join('')
   return b
 }
