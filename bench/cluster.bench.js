@@ -195,16 +195,16 @@ if (!process.argv.includes('--skip-e2e')) {
         phases.push(['(reference) loadUtxoGraph with names', sec(w), sec(c), load()])
         global.gc?.()
       }
-      global.gc?.()
+      await settleGc()
       const m0 = process.memoryUsage()
       const [g, w1, c1] = await timed(() => loadUtxoGraph(store, clusteringLoadOptions))
       phases.push(['load: loadUtxoGraph (ids only)', sec(w1), sec(c1), load()])
-      global.gc?.()
+      await settleGc()
       const m1 = process.memoryUsage()
       const params = resolveClusterParameters({ change: true, changeHorizon: 6 })
       const [c, w2, c2] = await timed(() => clusterGraph(g, params))
       phases.push(['heuristics: clusterGraph', sec(w2), sec(c2), load()])
-      global.gc?.()
+      await settleGc()
       const m2 = process.memoryUsage()
       const [, w3, c3] = await timed(() => saveClusterRun(store, c, { params }))
       phases.push(['store: saveClusterRun', sec(w3), sec(c3), load()])
@@ -251,4 +251,15 @@ console.log(
 if (phases.length > 0) {
   printTable('B. End to end (10M-tx store): per phase', ['Phase', 'Wall', 'CPU (all threads)', 'Load avg'], phases)
   printTable('Result', ['What', 'Value'], result)
+}
+
+/**
+ * Collect garbage until the numbers settle: V8 frees ArrayBuffer backing stores on a background thread after a
+ * collection, so one gc() followed at once by memoryUsage() can still count buffers that are already garbage.
+ */
+async function settleGc() {
+  for (let i = 0; i < 3; i++) {
+    global.gc?.()
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }
