@@ -81,7 +81,23 @@ export function base58checkEncode21(version: number, hash: Uint8Array, off = 0):
   const b = checksumInput
   b[0] = version
   for (let i = 0; i < 20; i++) b[i + 1] = hash[off + i]!
-  const check = checksum21()
+  return encodeChecked(checksum21())
+}
+
+/**
+ * Same as base58checkEncode21, with the checksum already computed by the caller (`check`: the first 4 bytes of
+ * sha256d(version ‖ hash) as a big-endian word). classifyOutputs computes four checksums per WebAssembly call.
+ */
+export function base58checkEncode21Checked(version: number, hash: Uint8Array, off: number, check: number): string {
+  const b = checksumInput
+  b[0] = version
+  for (let i = 0; i < 20; i++) b[i + 1] = hash[off + i]!
+  return encodeChecked(check)
+}
+
+/** Base58 of the 21 bytes in checksumInput followed by the checksum word `check`. */
+function encodeChecked(check: number): string {
+  const b = checksumInput
   b[21] = check >>> 24
   b[22] = (check >>> 16) & 255
   b[23] = (check >>> 8) & 255

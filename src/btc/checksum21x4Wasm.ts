@@ -1,0 +1,132 @@
+/**
+ * Four Base58Check checksums at once: the first 4 bytes of SHA-256(SHA-256(payload)) for four 21-byte payloads
+ * (version byte + 20-byte hash), computed in one WebAssembly call with 128-bit SIMD (one payload per 32-bit lane).
+ *
+ * Why: the checksum of every P2PKH/P2SH output was the largest single cost of decoding a block with addresses
+ * (about a quarter of the CPU time). The scalar module (sha256Wasm.ts) does one payload per call; here the same two
+ * compressions run on `i32x4` lanes, so four checksums cost about as much as two scalar ones (SIMD has no rotate,
+ * so each rotate is a shift pair and an or). Used by classifyOutputs, which classifies a whole block's outputs and
+ * batches their payloads. Checked against the scalar module and node:crypto in checksum21x4Wasm.test.ts.
+ * @module
+ */
+import { type Code, cst, get, IV, LOCALS, set, sha256Word, uleb, W0, wasmApi } from './sha256Wasm.js'
+
+const K = [
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+  0xc67178f2,
+]
+
+/** Lane l's payload sits at memory[l·LANE .. l·LANE+21); the four checksum words are stored at OUT. */
+const LANE = 32
+const OUT = 128
+const T = 24
+
+const simd = (op: number): Code => [0xfd, ...uleb(op)]
+const vop =
+  (op: number) =>
+  (x: Code, y: Code): Code => [...x, ...y, ...simd(op)]
+const vadd = vop(174) // i32x4.add
+const vand = vop(78) // v128.and
+const vor = vop(80) // v128.or
+const vxor = vop(81) // v128.xor
+const vshl = (x: Code, n: number): Code => [...x, ...cst(n), ...simd(171)]
+const vshru = (x: Code, n: number): Code => [...x, ...cst(n), ...simd(173)]
+const vrotr = (x: Code, n: number): Code => vor(vshru(x, n), vshl(x, 32 - n))
+const splat = (n: number): Code => [...cst(n), ...simd(17)] // i32x4.splat
+/** v128.bitselect(x, y, mask): bits of x where mask is 1, of y where it is 0 (SHA-256's Ch). */
+const bitselect = (x: Code, y: Code, mask: Code): Code => [...x, ...y, ...mask, ...simd(82)]
+
+/** The 64 rounds on v128 locals a..h with w0..w15 holding the block; the schedule is computed in place. */
+function rounds4(c: Code): void {
+  for (let i = 0; i < 64; i++) {
+    const at = (k: number) => (k - (i % 8) + 8) % 8
+    const [a, b, cc, d, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => get(at(k))) as [
+      Code,
+      Code,
+      Code,
+      Code,
+      Code,
+      Code,
+      Code,
+      Code,
+    ]
+    const j = i % 16
+    const w = (k: number) => get(W0 + k)
+    if (i >= 16) {
+      const w15 = w((j + 1) % 16)
+      const w2 = w((j + 14) % 16)
+      const s0 = vxor(vxor(vrotr(w15, 7), vrotr(w15, 18)), vshru(w15, 3))
+      const s1 = vxor(vxor(vrotr(w2, 17), vrotr(w2, 19)), vshru(w2, 10))
+      c.push(...vadd(vadd(vadd(w(j), s0), w((j + 9) % 16)), s1), ...set(W0 + j))
+    }
+    const S1 = vxor(vxor(vrotr(e, 6), vrotr(e, 11)), vrotr(e, 25))
+    const ch = bitselect(f, g, e)
+    c.push(...vadd(vadd(vadd(vadd(h, S1), ch), splat(K[i]!)), w(j)), ...set(T))
+    c.push(...vadd(d, get(T)), ...set(at(3)))
+    const S0 = vxor(vxor(vrotr(a, 2), vrotr(a, 13)), vrotr(a, 22))
+    const maj = vor(vand(a, b), vand(cc, vor(a, b)))
+    c.push(...vadd(vadd(get(T), S0), maj), ...set(at(7)))
+  }
+}
+
+/** i32.load8_u of memory[off]. */
+const byteAt = (_local: number, off: number): Code => [...cst(0), 0x2d, 0, ...uleb(off)]
+
+/** Body of `checksum21x4()`: the four checksum words stored as an i32x4 at memory[OUT]. */
+function body(): Code {
+  const c: Code = []
+  /** Word `word(lane)` of the four lanes as one v128 (a splat, then three lane replacements). */
+  const lanes = (word: (lane: number) => Code): Code => [
+    ...word(0),
+    ...simd(17),
+    ...[1, 2, 3].flatMap((l) => [...word(l), ...simd(28), l]), // i32x4.replace_lane l
+  ]
+  for (let i = 0; i < 5; i++) c.push(...lanes((l) => sha256Word(byteAt, 0, l * LANE + 4 * i)), ...set(W0 + i))
+  c.push(...lanes((l) => [...byteAt(0, l * LANE + 20), ...cst(24), 0x74, ...cst(0x800000), 0x72]), ...set(W0 + 5))
+  for (let i = 6; i < 15; i++) c.push(...splat(0), ...set(W0 + i))
+  c.push(...splat(168), ...set(W0 + 15))
+  for (let i = 0; i < 8; i++) c.push(...splat(IV[i]!), ...set(i))
+  rounds4(c)
+  for (let i = 0; i < 8; i++) c.push(...vadd(get(i), splat(IV[i]!)), ...set(W0 + i))
+  c.push(...splat(0x80000000), ...set(W0 + 8))
+  for (let i = 9; i < 15; i++) c.push(...splat(0), ...set(W0 + i))
+  c.push(...splat(256), ...set(W0 + 15))
+  for (let i = 0; i < 8; i++) c.push(...splat(IV[i]!), ...set(i))
+  rounds4(c)
+  c.push(...cst(0), ...vadd(get(0), splat(IV[0]!)), ...simd(11), 4, ...uleb(OUT)) // v128.store
+  c.push(0x0b)
+  return [1, LOCALS, 0x7b, ...c] // one local group: 25 × v128
+}
+
+function moduleBytes(): Uint8Array {
+  const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content]
+  const name = (s: string): Code => [...uleb(s.length), ...Buffer.from(s, 'latin1')]
+  const code = body()
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
+    ...section(1, [1, 0x60, 0, 0]), // types: () -> ()
+    ...section(3, [1, 0]), // functions: checksum21x4 has type 0
+    ...section(5, [1, 0, 1]), // memory: one page minimum
+    ...section(7, [2, ...name('checksum21x4'), 0, 0, ...name('mem'), 2, 0]), // exports
+    ...section(10, [1, ...uleb(code.length), ...code]), // code
+  ])
+}
+
+const { Module, Instance } = wasmApi()
+const exports = new Instance(new Module(moduleBytes())).exports as unknown as {
+  checksum21x4: () => void
+  mem: { buffer: ArrayBuffer }
+}
+
+/** The payload scratch: lane l's version byte and 20-byte hash go to [l·32 .. l·32+21). */
+export const checksum4Input = new Uint8Array(exports.mem.buffer, 0, 4 * LANE)
+/** After `checksum21x4()`: lane l's checksum as a big-endian 32-bit word (signed int32), at index l. */
+export const checksum4Output = new Int32Array(exports.mem.buffer, OUT, 4)
+/** Compute the four lanes' checksums into checksum4Output. */
+export const checksum21x4: () => void = exports.checksum21x4
