@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { classifyScript } from '../btc/classifyScript.js'
+import { classifyOutputs } from '../btc/classifyOutputs.js'
 import { decodeBlockRaw } from '../btc/decodeBlock.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import { errorClasses, HoundError, SourceError } from '../core/errors.js'
-import { type ColumnarBlock, columnarize } from './columnarBlock.js'
+import { type ColumnarBlock, columnarize, inBlockOrder } from './columnarBlock.js'
 import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decodeWorker.js'
 import { threadCpuSeconds } from './threadCpu.js'
 import type { RawBlock } from './types.js'
@@ -119,7 +119,7 @@ export class DecodePool {
         }
         const keys = { bytes: raw.bytes, txids: dec.txids, prevouts: dec.prevouts }
         return Promise.resolve(
-          columnarize(raw.height, block, (s) => classifyScript(s, this.network), this.addrSeeds, keys),
+          columnarize(raw.height, block, inBlockOrder(classifyOutputs(block, this.network)), this.addrSeeds, keys),
         )
       } catch (e) {
         const p = Promise.reject(e)

@@ -192,3 +192,17 @@ export function columnarize(
   b.addresses = addrs.join('')
   return b
 }
+
+/**
+ * A `classify` callback for `columnarize` that hands out precomputed classifications (from `classifyOutputs`, which
+ * batches the Base58Check checksums of a block four at a time) in block order: `columnarize` asks once per output, tx
+ * by tx and vout by vout, which is exactly `classifyOutputs`' order. Throws if asked more often than there are outputs.
+ */
+export function inBlockOrder(classified: readonly ClassifiedScript[]): (script: Uint8Array) => ClassifiedScript {
+  let k = 0
+  return () => {
+    const c = classified[k++]
+    if (c === undefined) throw new Error(`classification out of step: output ${k - 1} of ${classified.length}`)
+    return c
+  }
+}

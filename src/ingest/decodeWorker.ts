@@ -4,11 +4,11 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { classifyScript } from '../btc/classifyScript.js'
+import { classifyOutputs } from '../btc/classifyOutputs.js'
 import { decodeBlockRaw } from '../btc/decodeBlock.js'
 import { getNetwork } from '../btc/networks.js'
 import { isHoundError } from '../core/errors.js'
-import { columnarize, transferables } from './columnarBlock.js'
+import { columnarize, inBlockOrder, transferables } from './columnarBlock.js'
 import { currentThreadId } from './threadCpu.js'
 
 export type DecodeRequest = {
@@ -50,7 +50,7 @@ if (port) {
           },
         )
       }
-      const c = columnarize(r.height, block, (s) => classifyScript(s, net), addrSeeds, {
+      const c = columnarize(r.height, block, inBlockOrder(classifyOutputs(block, net)), addrSeeds, {
         bytes: r.bytes,
         txids: raw.txids,
         prevouts: raw.prevouts,
