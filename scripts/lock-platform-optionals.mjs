@@ -42,9 +42,10 @@ function registryMeta(name, range) {
     const view = JSON.parse(out)
     return Array.isArray(view) ? view[view.length - 1] : view
   } catch {
-    const m = /-(android|darwin|freebsd|linux|win32)-(arm64|x64|ia32|arm)(-(musl|gnu|msvc))?$/.exec(name)
+    // Node's names (x64) and Go/Rust-style ones (amd64, as Foundry's @foundry-rs/anvil-darwin-amd64 spells it)
+    const m = /-(android|darwin|freebsd|linux|win32)-(arm64|x64|amd64|ia32|arm)(-(musl|gnu|msvc))?$/.exec(name)
     if (!m) throw new Error(`cannot resolve ${name}@${range} and its name names no platform`)
-    const meta = { version: range, os: [m[1]], cpu: [m[2]] }
+    const meta = { version: range, os: [m[1]], cpu: [m[2] === 'amd64' ? 'x64' : m[2]] }
     if (m[4] === 'musl') meta.libc = ['musl']
     return meta
   }
