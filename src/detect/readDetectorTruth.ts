@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { NotFoundError } from '../core/errors.js'
 import { isCoinbase, type UtxoGraph } from '../graph/UtxoGraph.js'
-import type { AlertKind } from './Alert.js'
+import { type AlertKind, alertKinds } from './Alert.js'
 import { spendableOutputs } from './graphUtil.js'
 
 export type DetectorTruth = {
@@ -52,17 +52,7 @@ export function readDetectorTruth(dir: string, g: UtxoGraph): DetectorTruth {
     return t
   }
   const positives = {} as Record<AlertKind, Set<string>>
-  for (const k of [
-    'peel_chain',
-    'structuring',
-    'fan_out',
-    'fan_in',
-    'rapid_movement',
-    'coinjoin',
-    'mixer',
-    'chain_hop',
-  ] as const)
-    positives[k] = new Set()
+  for (const k of alertKinds) positives[k] = new Set()
   const add = (k: AlertKind, t: number) => t >= 0 && positives[k].add(String(t))
   for (const r of readJsonl<{ txid: string }>(dir, 'peel_chains')) add('peel_chain', idx(r.txid))
   for (const r of readJsonl<{ txid: string }>(dir, 'structuring')) add('structuring', idx(r.txid))
