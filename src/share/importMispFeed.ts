@@ -22,7 +22,7 @@ import type { HoundStore } from '../store/HoundStore.js'
 import { ensureIntelSchema } from '../store/intelSchema.js'
 import { ensureShareSchema } from '../store/shareSchema.js'
 import { ImportStage } from './ImportStage.js'
-import type { ImportReport } from './importStix.js'
+import { commitImport, type ImportReport } from './importStix.js'
 import { defaultBundleLimits, jsonDepth } from './readBundle.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -170,26 +170,12 @@ export async function importMispFeed(
         stage.provenance(institution, id, String(ev.timestamp ?? ''), null, u)
       }
     }
-    const r = await stage.commit(new Map(), {
-      via: dir,
-      sha256: null,
-      objects,
-      sources: [...institutions].map((s) => `share:${s}`).join(',') || 'share:',
-      kind: 'misp',
-    })
-    return {
-      via: dir,
-      sha256: null,
-      objects,
-      byType,
-      institutions: [...institutions],
-      indicators,
-      labelsAdded: r.added,
-      labelsKnown: r.known,
-      skippedCount,
-      skipped,
-      importId: r.importId,
-    }
+    return await commitImport(
+      stage,
+      new Map(),
+      { via: dir, sha256: null, objects, kind: 'misp' },
+      { byType, institutions, indicators, skippedCount, skipped },
+    )
   } finally {
     await stage.drop()
   }

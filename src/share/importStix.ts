@@ -290,23 +290,39 @@ async function importStaged(
     }
     stage.provenance(institution, ob.id as string, String(ob.modified), str(ext.source), str(ext.reference))
   }
+  return commitImport(
+    stage,
+    sets,
+    { via, sha256: o.sha256 ?? null, objects: n },
+    { byType, institutions, indicators, skippedCount, skipped },
+  )
+}
+
+/** Commit a staged import and build its report (shared by the STIX and MISP importers). */
+export async function commitImport(
+  stage: ImportStage,
+  sets: ReadonlyMap<string, string>,
+  meta: { via: string; sha256: string | null; objects: number; kind?: string },
+  tally: Pick<ImportReport, 'byType' | 'indicators' | 'skippedCount' | 'skipped'> & {
+    institutions: ReadonlySet<string>
+  },
+): Promise<ImportReport> {
+  const institutions = [...tally.institutions]
   const r = await stage.commit(sets, {
-    via,
-    sha256: o.sha256 ?? null,
-    objects: n,
-    sources: [...institutions].map((s) => `share:${s}`).join(',') || 'share:',
+    ...meta,
+    sources: institutions.map((s) => `share:${s}`).join(',') || 'share:',
   })
   return {
-    via,
-    sha256: o.sha256 ?? null,
-    objects: n,
-    byType,
-    institutions: [...institutions],
-    indicators,
+    via: meta.via,
+    sha256: meta.sha256,
+    objects: meta.objects,
+    byType: tally.byType,
+    institutions,
+    indicators: tally.indicators,
     labelsAdded: r.added,
     labelsKnown: r.known,
-    skippedCount,
-    skipped,
+    skippedCount: tally.skippedCount,
+    skipped: tally.skipped,
     importId: r.importId,
   }
 }
