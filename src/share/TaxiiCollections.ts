@@ -96,6 +96,21 @@ export type PageQuery = {
 export type Page = { items: TaxiiEntry[]; more: boolean }
 
 const rank = (t: Tlp) => tlpLevels.indexOf(t)
+
+/** Adds the match[version] condition (last, first, timestamps; nothing for all) to a WHERE list. */
+function matchVersions(vs: readonly string[], where: string[], params: (string | number)[]): void {
+  if (vs.includes('all')) return
+  const or: string[] = []
+  if (vs.includes('last')) or.push('is_last')
+  if (vs.includes('first')) or.push('is_first')
+  const exact = vs.filter((v) => v !== 'last' && v !== 'first').map(micros)
+  if (exact.length) {
+    or.push(`version_us IN (${exact.map(() => '?').join(', ')})`)
+    params.push(...exact)
+  }
+  where.push(`(${or.join(' OR ')})`)
+}
+
 const STAGE_COLS = ['i64', 'str', 'str', 'str', 'i64', 'str', 'u8', 'str'] as const
 
 type Row = {
@@ -284,18 +299,7 @@ export class TaxiiCollections {
     inList('id', q.ids)
     inList('type', q.types)
     inList('spec_version', q.specVersions)
-    const vs = q.versions ?? ['last']
-    if (!vs.includes('all')) {
-      const or: string[] = []
-      if (vs.includes('last')) or.push('is_last')
-      if (vs.includes('first')) or.push('is_first')
-      const exact = vs.filter((v) => v !== 'last' && v !== 'first').map(micros)
-      if (exact.length) {
-        or.push(`version_us IN (${exact.map(() => '?').join(', ')})`)
-        params.push(...exact)
-      }
-      where.push(`(${or.join(' OR ')})`)
-    }
+    matchVersions(q.versions ?? ['last'], where, params)
     params.push(q.limit + 1)
     const cond = where.join(' AND ')
     const rows = await this.serial(async () => {
@@ -335,20 +339,9 @@ export class TaxiiCollections {
     id: string,
     o: { versions?: readonly string[]; specVersions?: readonly string[] } = {},
   ): Promise<number> {
-    const vs = o.versions ?? ['all']
     const where = ['collection_id = ?', 'id = ?']
     const params: (string | number)[] = [collectionId, id]
-    if (!vs.includes('all')) {
-      const or: string[] = []
-      if (vs.includes('last')) or.push('is_last')
-      if (vs.includes('first')) or.push('is_first')
-      const exact = vs.filter((v) => v !== 'last' && v !== 'first').map(micros)
-      if (exact.length) {
-        or.push(`version_us IN (${exact.map(() => '?').join(', ')})`)
-        params.push(...exact)
-      }
-      where.push(`(${or.join(' OR ')})`)
-    }
+    matchVersions(o.versions ?? ['all'], where, params)
     if (o.specVersions) {
       where.push(`spec_version IN (${o.specVersions.map(() => '?').join(', ')})`)
       params.push(...o.specVersions)
