@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { repoRoot } from '../core/_testData.js'
+import { freePort, stopProcess } from './_testNode.js'
 
 export type AnvilNode = { url: string; stop(): Promise<void>; proc: ChildProcess }
 
@@ -24,18 +24,6 @@ export function anvilBinary(): string | null {
   const plat = platforms[`${process.platform}-${process.arch}`]
   const f = plat ? join(repoRoot, `node_modules/@foundry-rs/anvil-${plat}/bin/anvil`) : null
   return f && existsSync(f) ? f : null
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      const p = typeof a === 'object' && a ? a.port : 0
-      s.close(() => res(p))
-    })
-    s.on('error', rej)
-  })
 }
 
 /** Start Anvil (chain id 31337, cancun, `accounts` funded accounts) and wait until it answers JSON-RPC. */
@@ -55,12 +43,7 @@ export async function startAnvil(opts: { accounts?: number } = {}): Promise<Anvi
   const node: AnvilNode = {
     url,
     proc,
-    stop: () =>
-      new Promise<void>((res) => {
-        if (proc.exitCode !== null) return res()
-        proc.once('exit', () => res())
-        proc.kill('SIGTERM')
-      }),
+    stop: () => stopProcess(proc),
   }
   for (let i = 0; i < 100; i++) {
     if (proc.exitCode !== null) throw new Error(`anvil exited ${proc.exitCode}: ${err}`)

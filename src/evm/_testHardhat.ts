@@ -5,24 +5,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../core/_testData.js'
+import { freePort, stopProcess } from './_testNode.js'
 
 export type HardhatNode = { url: string; port: number; stop(): Promise<void>; proc: ChildProcess }
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      const p = typeof a === 'object' && a ? a.port : 0
-      s.close(() => res(p))
-    })
-    s.on('error', rej)
-  })
-}
 
 /**
  * Start a node; retried (new port) when the port was taken by a concurrent test between probing and binding,
@@ -101,11 +89,6 @@ async function startOnce(opts: { chainId?: number; accounts?: number }): Promise
     url: `http://127.0.0.1:${port}`,
     port,
     proc,
-    stop: () =>
-      new Promise<void>((res) => {
-        if (proc.exitCode !== null) return res()
-        proc.once('exit', () => res())
-        proc.kill('SIGTERM')
-      }),
+    stop: () => stopProcess(proc),
   }
 }
