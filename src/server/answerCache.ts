@@ -7,6 +7,7 @@
  */
 import type { ScreenResult } from '../risk/Screener.js'
 import type { ApiResponse } from './ApiResponse.js'
+import type { ServerContext } from './context.js'
 
 export type CachedAnswer = {
   readonly res: ApiResponse
@@ -41,4 +42,10 @@ export function putAnswer(owner: object, key: string, a: CachedAnswer): CachedAn
   const c: CachedAnswer = { res: { ...a.res, body }, screened: a.screened }
   m.set(key, c)
   return c
+}
+
+/** Report an answer's results to `ctx.onScreened` as made with `keyId` (every path, cached or not); the response to send. */
+export function reportScreened(ctx: ServerContext, a: CachedAnswer, keyId: string | null): ApiResponse {
+  if (ctx.onScreened) for (const r of a.screened) ctx.onScreened(r, keyId)
+  return a.res
 }

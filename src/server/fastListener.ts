@@ -14,6 +14,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import type { ApiResponse } from './ApiResponse.js'
 import { errorResponse } from './ApiResponse.js'
+import { reportScreened } from './answerCache.js'
 import { authorize, keyFromHeaders } from './auth.js'
 import type { ServerContext } from './context.js'
 import { chainalysisAnswer, trmAnswer } from './routes/sanctionsFacades.js'
@@ -73,9 +74,7 @@ export function fastListener(
   const getAddress = (req: IncomingMessage, res: ServerResponse, address: string) => {
     const a = authorize(ctx, requestKey(req), 'required', 'read', () => req.socket.remoteAddress ?? 'unknown')
     if (!a.ok) return sendNode(res, a.res)
-    const ans = chainalysisAnswer(ctx, address)
-    if (ctx.onScreened) for (const r of ans.screened) ctx.onScreened(r, a.key?.keyId ?? null)
-    sendNode(res, ans.res)
+    sendNode(res, reportScreened(ctx, chainalysisAnswer(ctx, address), a.key?.keyId ?? null))
   }
 
   const post = (req: IncomingMessage, res: ServerResponse, route: 'trm' | 'screen', len: number) => {
@@ -100,9 +99,7 @@ export function fastListener(
         let text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1) // as Response.text() does
         if (route === 'trm') return sendNode(res, trmAnswer(ctx, text))
-        const ans = screenAnswer(ctx, text, key)
-        if (ctx.onScreened) for (const r of ans.screened) ctx.onScreened(r, key?.keyId ?? null)
-        sendNode(res, ans.res)
+        sendNode(res, reportScreened(ctx, screenAnswer(ctx, text, key), key?.keyId ?? null))
       } catch (e) {
         fail(req, res, e)
       }

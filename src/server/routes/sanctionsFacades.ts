@@ -13,7 +13,7 @@ import { OFAC_SOURCE } from '../../intel/importOfac.js'
 import type { IndexedLabel } from '../../intel/LabelIndex.js'
 import { isScreenError } from '../../risk/Screener.js'
 import { type ApiResponse, errorResponse, sendHono } from '../ApiResponse.js'
-import { type CachedAnswer, getAnswer, putAnswer } from '../answerCache.js'
+import { type CachedAnswer, getAnswer, putAnswer, reportScreened } from '../answerCache.js'
 import { authenticate } from '../auth.js'
 import type { RouteModule, ServerContext } from '../context.js'
 import { parseJsonBody, readBodyText } from '../parseJsonBody.js'
@@ -90,9 +90,7 @@ export const sanctionsFacades: RouteModule = {
   register(app, ctx) {
     app.get('/api/v1/address/:address', authenticate(ctx, 'required'), (c) => {
       const a = chainalysisAnswer(ctx, c.req.param('address'))
-      const keyId = c.get('apiKey')?.keyId ?? null
-      for (const r of a.screened) ctx.onScreened?.(r, keyId)
-      return sendHono(c, a.res)
+      return sendHono(c, reportScreened(ctx, a, c.get('apiKey')?.keyId ?? null))
     })
 
     app.post('/public/v1/sanctions/screening', authenticate(ctx, 'optional'), async (c) => {

@@ -8,7 +8,7 @@ import type { Tlp } from '../../core/model.js'
 import { riskLevels } from '../../risk/riskLevel.js'
 import { isScreenError, type ScreenResult } from '../../risk/Screener.js'
 import { type ApiResponse, errorResponse, sendHono } from '../ApiResponse.js'
-import { type CachedAnswer, getAnswer, putAnswer } from '../answerCache.js'
+import { type CachedAnswer, getAnswer, putAnswer, reportScreened } from '../answerCache.js'
 import type { ApiKeyRecord } from '../apiKeys.js'
 import { authenticate } from '../auth.js'
 import type { RouteModule, ServerContext } from '../context.js'
@@ -109,10 +109,7 @@ export const screenRoutes: RouteModule = {
       const t = await readBodyText(c)
       if (!t.ok) return sendHono(c, t.res)
       const apiKey = c.get('apiKey')
-      const a = screenAnswer(ctx, t.text, apiKey)
-      const keyId = apiKey?.keyId ?? null
-      for (const r of a.screened) ctx.onScreened?.(r, keyId)
-      return sendHono(c, a.res)
+      return sendHono(c, reportScreened(ctx, screenAnswer(ctx, t.text, apiKey), apiKey?.keyId ?? null))
     })
   },
   openapi: {
