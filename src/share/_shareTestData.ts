@@ -1,6 +1,6 @@
 /**
  * Test-only: the OFAC Lazarus Group addresses (27307) from the derived CSV of the 2025-11-19 issue as labels,
- * plus helpers to write bundles to temp files.
+ * plus helpers to write bundles to temp files and run a test against a fresh in-memory store.
  * @internal
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { dataPath } from '../core/_testData.js'
 import type { LabelInput } from '../intel/labels.js'
 import { parseCsvRecords } from '../intel/parseCsv.js'
+import { HoundStore } from '../store/HoundStore.js'
 
 export const OFAC_CSV = 'ofac/ofac_sdn_digital_currency_addresses_with_entities_2025-11-19.csv'
 
@@ -48,4 +49,15 @@ export function writeTemp(dir: string, name: string, content: string): string {
   const p = join(dir, name)
   writeFileSync(p, content)
   return p
+}
+
+/** Runs a test body against a fresh in-memory store and a new temp dir; the store is closed afterwards. */
+export async function withStore(body: (s: HoundStore, dir: string) => Promise<void>): Promise<void> {
+  const s = await HoundStore.open(':memory:')
+  const dir = tempDir()
+  try {
+    await body(s, dir)
+  } finally {
+    s.close()
+  }
 }

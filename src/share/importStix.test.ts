@@ -1,8 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { insertLabels, queryLabels } from '../intel/labels.js'
-import { HoundStore } from '../store/HoundStore.js'
-import { tempDir, writeTemp } from './_shareTestData.js'
+import { withStore, writeTemp } from './_shareTestData.js'
 import { importStixFile, walletPatternAddresses } from './importStix.js'
 import { TLP1_IDS } from './markings.js'
 import { walletId } from './stixIds.js'
@@ -50,9 +49,7 @@ const bundle = (objects: unknown[]) => JSON.stringify({ type: 'bundle', id: B, o
 
 describe('STIX import', () => {
   it('a foreign bundle (TLP 1.0 marking, IN pattern) imports with provenance and never overwrites local judgement', async () => {
-    const s = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (s, dir) => {
       await insertLabels(s, [
         {
           chain: 'btc',
@@ -102,15 +99,11 @@ describe('STIX import', () => {
       const imp = await s.one<{ kind: string; file_sha256: string }>('SELECT kind, file_sha256 FROM intel_imports')
       expect(imp?.kind).toBe('stix')
       expect(imp?.file_sha256).toMatch(/^[0-9a-f]{64}$/)
-    } finally {
-      s.close()
-    }
+    })
   })
 
   it('bad objects are skipped with a reason: bad id, bad timestamp, unknown extension, non-wallet pattern, bad address, RED', async () => {
-    const s = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (s, dir) => {
       const good = indicator(
         'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a20',
         `[cryptocurrency-wallet:value = '${ADDR}']`,
@@ -156,15 +149,11 @@ describe('STIX import', () => {
         'not an object',
       ])
         expect(reasons).toContain(w)
-    } finally {
-      s.close()
-    }
+    })
   })
 
   it('hostile bundles are rejected whole and nothing is imported', async () => {
-    const s = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (s, dir) => {
       const good = indicator(
         'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a30',
         `[cryptocurrency-wallet:value = '${ADDR}']`,
@@ -192,15 +181,11 @@ describe('STIX import', () => {
       const ok = writeTemp(dir, 'lines.json', `{"type":"bundle","id":"${B}","objects":[\n${JSON.stringify(good)}\n]}\n`)
       expect((await importStixFile(s, ok)).labelsAdded).toBe(1)
       expect(join(dir, 'x')).toBeTruthy()
-    } finally {
-      s.close()
-    }
+    })
   })
 
   it('any JSON layout streams: members in any order, actor from a later relationship, rejections found at the end', async () => {
-    const s = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (s, dir) => {
       const iid = 'indicator--0b5b5a52-3b7e-4d7e-9a8c-6c2f8d0b7a50'
       const set = {
         type: 'intrusion-set',
@@ -244,15 +229,11 @@ describe('STIX import', () => {
       ])
       expect((await importStixFile(s, writeTemp(dir, 'again.json', text))).labelsKnown).toBe(1)
       expect((await s.tables()).filter((t) => t.startsWith('share_stage_'))).toEqual([])
-    } finally {
-      s.close()
-    }
+    })
   })
 
   it('a newer version closing an indicator (valid_until) closes the received label, never a local one', async () => {
-    const s = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (s, dir) => {
       await insertLabels(s, [
         {
           chain: 'btc',
@@ -274,9 +255,7 @@ describe('STIX import', () => {
         ['analyst', null],
         ['share:Example Exchange FIU desk', '2024-04-01T00:00:00.000Z'],
       ])
-    } finally {
-      s.close()
-    }
+    })
   })
 
   it('pattern parsing: equality, OR, IN, escapes; anything else is not a wallet pattern', () => {
