@@ -261,48 +261,22 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
     if (!a.some((x) => x.chain === d.chain && x.address === d.address)) a.push(d)
     destOf.set(k, a)
   }
-  const endpoints: AccountEndpoint[] = [...ends.values()]
-    .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
-    .map((e) => {
-      const a = assetOf(e.asset)
-      const address = e.address >= 0 ? set.addresses[e.address]! : '0x0000000000000000000000000000000000000000'
-      const label = o.labelOf?.(address) ?? null
-      return {
-        address,
-        chain: a.chain,
-        asset: a.asset,
-        symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
-        cluster: null,
-        label: label ? `${label.category}:${label.entity}` : null,
-        amount: e.amount.toString(),
-        hops: e.hops,
-        reason: e.reason,
-        firstTime: Number.isNaN(e.first) ? null : e.first,
-        lastTime: Number.isNaN(e.last) ? null : e.last,
-        path: e.row >= 0 ? pathOf(e.row) : [],
-        ...(e.reason === 'bridge' ? { destinations: destOf.get(e.address * 1_000_003 + e.asset) ?? [] } : {}),
-      }
-    })
-  const amounts = (m: Map<number, bigint>): AssetAmount[] =>
-    [...m].map(([as, v]) => {
-      const a = assetOf(as)
-      return {
-        chain: a.chain,
-        asset: a.asset,
-        symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
-        amount: v.toString(),
-      }
-    })
+  const endpoints = accountEndpoints(set, o.labelOf, ends.values(), (e) => ({
+    firstTime: Number.isNaN(e.first) ? null : e.first,
+    lastTime: Number.isNaN(e.last) ? null : e.last,
+    path: e.row >= 0 ? pathOf(e.row) : [],
+    ...(e.reason === 'bridge' ? { destinations: destOf.get(e.address * 1_000_003 + e.asset) ?? [] } : {}),
+  }))
   return {
     policy: o.policy,
     direction: 'forward',
     model: 'account',
     seeds,
-    taintedIn: amounts(amountBy),
+    taintedIn: assetAmounts(set, amountBy),
     outputs,
     endpoints,
     links,
-    fees: amounts(feeBy),
+    fees: assetAmounts(set, feeBy),
     stats: {
       rows: set.n,
       taintedRows: r.stats.taintedRows,
@@ -311,4 +285,45 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
       ms: Math.round(performance.now() - t0),
     },
   }
+}
+
+/** An asset as reported: chain, asset and symbol (`ETH` for the native asset when the store has no symbol). */
+function assetJson(set: AccountTransferSet, as: number): Omit<AssetAmount, 'amount'> {
+  const a = set.assets[as]!
+  return { chain: a.chain, asset: a.asset, symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null) }
+}
+
+/** Amounts per asset index as reported (forward and backward traces). */
+export function assetAmounts(set: AccountTransferSet, m: Map<number, bigint>): AssetAmount[] {
+  return [...m].map(([as, v]) => ({ ...assetJson(set, as), amount: v.toString() }))
+}
+
+/**
+ * Endpoints as reported (forward and backward traces): largest amount first, then fewest hops, with address,
+ * asset and label resolved; `rest` gives the direction's times, path (and bridge destinations).
+ */
+export function accountEndpoints<
+  E extends { address: number; asset: number; reason: string; amount: bigint; hops: number },
+>(
+  set: AccountTransferSet,
+  labelOf: TraceAccountsOptions['labelOf'],
+  ends: Iterable<E>,
+  rest: (e: E) => Pick<AccountEndpoint, 'firstTime' | 'lastTime' | 'path' | 'destinations'>,
+): AccountEndpoint[] {
+  return [...ends]
+    .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
+    .map((e) => {
+      const address = e.address >= 0 ? set.addresses[e.address]! : '0x0000000000000000000000000000000000000000'
+      const label = labelOf?.(address) ?? null
+      return {
+        address,
+        ...assetJson(set, e.asset),
+        cluster: null,
+        label: label ? `${label.category}:${label.entity}` : null,
+        amount: e.amount.toString(),
+        hops: e.hops,
+        reason: e.reason,
+        ...rest(e),
+      }
+    })
 }

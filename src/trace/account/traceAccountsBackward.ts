@@ -31,11 +31,16 @@ import { InvalidInputError, NotFoundError } from '../../core/errors.js'
 import { isServiceCategory } from '../../core/model.js'
 import { type AccountTransferSet, KIND_FEE, linkKinds, transferKinds } from './AccountTransferSet.js'
 import type { AccountPolicy } from './propagateAccountTaint.js'
-import type { AccountEndpoint, AccountLinkReport, AccountTraceResult, TraceAccountsOptions } from './traceAccounts.js'
+import {
+  type AccountLinkReport,
+  type AccountTraceResult,
+  accountEndpoints,
+  assetAmounts,
+  type TraceAccountsOptions,
+} from './traceAccounts.js'
 
 const ADDR = /^0x[0-9a-fA-F]{40}$/
 const TXH = /^0x[0-9a-fA-F]{64}$/
-const ZERO = '0x0000000000000000000000000000000000000000'
 
 /** Unit intervals [start, end) of a row's value (fifo/lifo), flattened pairs. */
 type Intervals = bigint[]
@@ -442,36 +447,17 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
     }
     return out.reverse() // the seed's transaction first
   }
-  const endpoints: AccountEndpoint[] = [...ends.values()]
-    .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
-    .map((e) => {
-      const a = assetOf(e.asset)
-      const address = e.address >= 0 ? set.addresses[e.address]! : ZERO
-      const label = o.labelOf?.(address) ?? null
-      return {
-        address,
-        chain: a.chain,
-        asset: a.asset,
-        symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
-        cluster: null,
-        label: label ? `${label.category}:${label.entity}` : null,
-        amount: e.amount.toString(),
-        hops: e.hops,
-        reason: e.reason,
-        firstTime: set.time[e.row] ?? null,
-        lastTime: set.time[e.row] ?? null,
-        path: pathOf(e.row),
-      }
-    })
+  const endpoints = accountEndpoints(set, o.labelOf, ends.values(), (e) => ({
+    firstTime: set.time[e.row] ?? null,
+    lastTime: set.time[e.row] ?? null,
+    path: pathOf(e.row),
+  }))
   return {
     policy,
     direction: 'backward',
     model: 'account',
     seeds,
-    taintedIn: [...inBy].map(([as, v]) => {
-      const a = assetOf(as)
-      return { chain: a.chain, asset: a.asset, symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null), amount: `${v}` }
-    }),
+    taintedIn: assetAmounts(set, inBy),
     outputs,
     endpoints,
     links: linkReports,
