@@ -174,7 +174,7 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     expect(before.risk).toBe('none')
     expect(before.labels).toEqual([])
     expect(existsSync(`${dbB}.serve.pid`)).toBe(true)
-    const pull = await hound([
+    const pullArgs = [
       'share',
       'pull',
       '--peer',
@@ -186,7 +186,8 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
       '--db',
       dbB,
       '--json',
-    ])
+    ]
+    const pull = await hound(pullArgs)
     expect(pull.code, pull.stderr).toBe(0)
     const pr = JSON.parse(pull.stdout)
     expect(pr.labelsAdded).toBeGreaterThan(1)
@@ -214,19 +215,6 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     expect(imp.code, imp.stderr).toBe(0)
     expect(imp.stderr).toContain("told the running 'hound serve'")
     await A!.waitCount(/TAXII collections refreshed/, 2)
-    const pullArgs = [
-      'share',
-      'pull',
-      '--peer',
-      `${A!.url}/taxii2/`,
-      '--user',
-      'Institution B',
-      '--key',
-      keys['Institution B']!,
-      '--db',
-      dbB,
-      '--json',
-    ]
     const next = await hound(pullArgs)
     expect(next.code, next.stderr).toBe(0)
     expect(JSON.parse(next.stdout).labelsAdded).toBe(1)
