@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath } from '../core/_testData.js'
-import { ensureBuilt as ensureBuiltFrom, hound, type Run } from './_runHound.js'
+import { describe, expect, test } from 'vitest'
+import { useNbitcoinStore } from './_nbitcoinStore.js'
+import { hound, type Run } from './_runHound.js'
 
 const json = (r: Run) => JSON.parse(r.stdout)
-
-const ensureBuilt = () =>
-  ensureBuiltFrom(['cli/cluster.ts', 'cli/clusterSubcommands.ts', 'store/clusterQueries.ts', 'cluster/clusterGraph.ts'])
 
 const clusterId = (address: string) => `cl_${createHash('sha256').update(address).digest('hex').slice(0, 16)}`
 // tx 4d6edbeb… (block 586) spends from 5 addresses; tx a3b0e9e7… (block 496) from 3
@@ -18,14 +12,11 @@ const B586 = '1LfjLrBDYyPbvGMiD9jURxyAupdYujsBdK'
 const A496 = '15NUwyBYrZcnUgTagsm1A7M2yL2GntpuaZ'
 
 describe('hound cluster on the first 600 mainnet blocks', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hound-cluster-'))
-  const db = join(dir, 'h.duckdb')
-  beforeAll(async () => {
-    ensureBuilt()
-    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', db, '--json', '--quiet'])
-    expect(r.code, r.stderr).toBe(0)
-  }, 180_000)
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const { db } = useNbitcoinStore(
+    'hound-cluster-',
+    ['cli/cluster.ts', 'cli/clusterSubcommands.ts', 'store/clusterQueries.ts', 'cluster/clusterGraph.ts'],
+    'h.duckdb',
+  )
 
   test('build to height 550, extend incrementally to the tip; equals a rebuild', async () => {
     const first = await hound(['cluster', '--db', db, '--to-height', '550', '--json'])

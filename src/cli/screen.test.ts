@@ -4,20 +4,20 @@
  * `hound serve` over a real socket.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath, repoRoot } from '../core/_testData.js'
-import { ensureBuilt as ensureBuiltFrom, hound } from './_runHound.js'
+import { describe, expect, test } from 'vitest'
+import { repoRoot } from '../core/_testData.js'
+import { useNbitcoinStore } from './_nbitcoinStore.js'
+import { hound } from './_runHound.js'
 
 const main = join(repoRoot, 'dist/cli/main.js')
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
 const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3'
 
-const ensureBuilt = () =>
-  ensureBuiltFrom([
+describe('hound incident / screen / rescreen / keys / serve on real blocks 0–599', () => {
+  const { dir, db } = useNbitcoinStore('hound-screen-', [
     'cli/screen.ts',
     'cli/incident.ts',
     'cli/serve.ts',
@@ -25,16 +25,6 @@ const ensureBuilt = () =>
     'risk/Screener.ts',
     'intel/addIncident.ts',
   ])
-
-describe('hound incident / screen / rescreen / keys / serve on real blocks 0–599', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hound-screen-'))
-  const db = join(dir, 'nb.duckdb')
-  beforeAll(async () => {
-    ensureBuilt()
-    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', db, '--json', '--quiet'])
-    expect(r.code, r.stderr).toBe(0)
-  }, 180_000)
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   test('screen before any intelligence: no risk, exposure computed on the chain with the data version', async () => {
     const r = await hound(['screen', HAL, '--db', db, '--json'])

@@ -1,31 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath } from '../core/_testData.js'
-import { ensureBuilt as ensureBuiltFrom, hound } from './_runHound.js'
+import { describe, expect, test } from 'vitest'
+import { useNbitcoinStore } from './_nbitcoinStore.js'
+import { hound } from './_runHound.js'
 
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const HAL_TX = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'
 
-const ensureBuilt = () =>
-  ensureBuiltFrom([
+describe('hound trace / hound report on real blocks 0–599', () => {
+  const { dir, db } = useNbitcoinStore('hound-trace-', [
     'cli/trace.ts',
     'cli/report.ts',
     'trace/runTrace.ts',
     'trace/traceForward.ts',
     'trace/loadTraceContext.ts',
   ])
-
-describe('hound trace / hound report on real blocks 0–599', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hound-trace-'))
-  const db = join(dir, 'nb.duckdb')
-  beforeAll(async () => {
-    ensureBuilt()
-    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', db, '--json', '--quiet'])
-    expect(r.code, r.stderr).toBe(0)
-  }, 180_000)
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   test('forward haircut: the block-9 coinbase reaches Hal Finney at hop 1; JSON shape; conservation', async () => {
     const r = await hound(['trace', '--db', db, '--from', `${BLOCK9_CB}:0@block9`, '--json'])
