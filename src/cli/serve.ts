@@ -114,11 +114,9 @@ export function register(program: Command): void {
         turn = p.catch(() => {})
         return p
       }
-      let busy = false
       const flush = () => exclusive(flushNow)
       const flushNow = async () => {
-        if (!recorder || recorder.pendingCount === 0 || busy) return
-        busy = true
+        if (!recorder || recorder.pendingCount === 0) return
         let store: HoundStore | null = null
         try {
           store = await HoundStore.open(path)
@@ -127,7 +125,6 @@ export function register(program: Command): void {
           // store busy (another hound process writes): keep the records for the next attempt
         } finally {
           store?.close()
-          busy = false
         }
       }
       const timer = setInterval(() => void flush(), 5000)
@@ -156,7 +153,6 @@ export function register(program: Command): void {
       removePid()
       clearInterval(timer)
       await server.close()
-      while (busy) await new Promise((r) => setTimeout(r, 50))
       await flush()
     })
 }
