@@ -10,7 +10,7 @@
  * @module
  */
 import { SHA256_K as K } from './sha256Constants.js'
-import { type Code, cst, get, IV, LOCALS, set, sha256Word, uleb, W0, wasmApi } from './sha256Wasm.js'
+import { type Code, cst, get, IV, instantiateModule, LOCALS, set, sha256Word, uleb, W0 } from './sha256Wasm.js'
 
 /** Lane l's payload sits at memory[l·LANE .. l·LANE+21); the four checksum words are stored at OUT. */
 const LANE = 32
@@ -94,25 +94,11 @@ function body(): Code {
   return [1, LOCALS, 0x7b, ...c] // one local group: 25 × v128
 }
 
-function moduleBytes(): Uint8Array {
-  const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content]
-  const name = (s: string): Code => [...uleb(s.length), ...Buffer.from(s, 'latin1')]
-  const code = body()
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
-    ...section(1, [1, 0x60, 0, 0]), // types: () -> ()
-    ...section(3, [1, 0]), // functions: checksum21x4 has type 0
-    ...section(5, [1, 0, 1]), // memory: one page minimum
-    ...section(7, [2, ...name('checksum21x4'), 0, 0, ...name('mem'), 2, 0]), // exports
-    ...section(10, [1, ...uleb(code.length), ...code]), // code
-  ])
-}
-
-const { Module, Instance } = wasmApi()
-const exports = new Instance(new Module(moduleBytes())).exports as unknown as {
-  checksum21x4: () => void
-  mem: { buffer: ArrayBuffer }
-}
+const exports = instantiateModule<{ checksum21x4: () => void; mem: { buffer: ArrayBuffer } }>(
+  'checksum21x4',
+  [0],
+  body(),
+)
 
 /** The payload scratch: lane l's version byte and 20-byte hash go to [l·32 .. l·32+21). */
 export const checksum4Input = new Uint8Array(exports.mem.buffer, 0, 4 * LANE)

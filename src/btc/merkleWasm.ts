@@ -14,6 +14,7 @@ import {
   cst,
   get,
   IV,
+  instantiateModule,
   LOCALS,
   rounds,
   set,
@@ -23,7 +24,6 @@ import {
   storeByteDyn,
   uleb,
   W0,
-  wasmApi,
 } from './sha256Wasm.js'
 
 /** Where the hashes start in the module's memory; the count is at address 0. */
@@ -81,23 +81,9 @@ function merkleBody(): Code {
   return [1, ...uleb(HS + 8), 0x7f, ...c]
 }
 
-function moduleBytes(): Uint8Array {
-  const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content]
-  const name = (s: string): Code => [...uleb(s.length), ...Buffer.from(s, 'latin1')]
-  const body = merkleBody()
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 0, 0]), // types: () -> ()
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0, 1]), // memory: one page to start, grown on demand
-    ...section(7, [2, ...name('merkle'), 0, 0, ...name('mem'), 2, 0]),
-    ...section(10, [1, ...uleb(body.length), ...body]),
-  ])
-}
-
 type MerkleExports = { merkle: () => void; mem: { buffer: ArrayBuffer; grow: (pages: number) => number } }
-const { Module, Instance } = wasmApi()
-const ex = new Instance(new Module(moduleBytes())).exports as unknown as MerkleExports
+// memory: one page to start, grown on demand
+const ex = instantiateModule<MerkleExports>('merkle', [0], merkleBody())
 let mem = new Uint8Array(ex.mem.buffer)
 
 /**

@@ -137,29 +137,37 @@ function checksumBody(): Code {
   return [1, 25, 0x7f, ...c] // one local group: 25 × i32
 }
 
-function moduleBytes(): Uint8Array {
-  const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content]
-  const name = (s: string): Code => [...uleb(s.length), ...Buffer.from(s, 'latin1')]
-  const body = checksumBody()
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
-    ...section(1, [1, 0x60, 0, 1, 0x7f]), // types: () -> i32
-    ...section(3, [1, 0]), // functions: checksum21 has type 0
-    ...section(5, [1, 0, 1]), // memory: one page minimum
-    ...section(7, [2, ...name('checksum21'), 0, 0, ...name('mem'), 2, 0]), // exports
-    ...section(10, [1, ...uleb(body.length), ...body]), // code
-  ])
-}
-
 /** The part of the WebAssembly JS API used here (the project's TS lib settings do not declare it). */
 type WasmApi = {
   Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object) => { exports: { checksum21: () => number; mem: { buffer: ArrayBuffer } } }
+  Instance: new (module: object) => { exports: unknown }
 }
-/** The WebAssembly constructors, typed. */
-export const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-const { Module, Instance } = wasmApi()
-const exports = new Instance(new Module(moduleBytes())).exports
+
+/**
+ * Instantiate a generated module with one exported function `fn` (no parameters, `results` its result types:
+ * `[0]` none, `[1, 0x7f]` one i32) whose code is `body` (locals + instructions), and an exported memory `mem` of
+ * one page minimum. Returns the instance's exports.
+ */
+export function instantiateModule<E>(fn: string, results: Code, body: Code): E {
+  const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content]
+  const name = (s: string): Code => [...uleb(s.length), ...Buffer.from(s, 'latin1')]
+  const bytes = Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
+    ...section(1, [1, 0x60, 0, ...results]), // types: () -> results
+    ...section(3, [1, 0]), // functions: fn has type 0
+    ...section(5, [1, 0, 1]), // memory: one page minimum
+    ...section(7, [2, ...name(fn), 0, 0, ...name('mem'), 2, 0]), // exports
+    ...section(10, [1, ...uleb(body.length), ...body]), // code
+  ])
+  const { Module, Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
+  return new Instance(new Module(bytes)).exports as E
+}
+
+const exports = instantiateModule<{ checksum21: () => number; mem: { buffer: ArrayBuffer } }>(
+  'checksum21',
+  [1, 0x7f],
+  checksumBody(),
+)
 
 /**
  * The 25-byte scratch the checksum reads: write the version byte and the 20-byte hash to [0..21), call
