@@ -154,13 +154,7 @@ export function linkBridgeDeposits(
   rows: readonly Candidate[],
   windowSec = 3 * 86_400,
 ): HeuristicLink[] {
-  const byDest = new Map<string, Candidate[]>()
-  for (const r of rows) {
-    const k = `${r.chain}:${r.to}`
-    const a = byDest.get(k)
-    if (a) a.push(r)
-    else byDest.set(k, [r])
-  }
+  const byDest = groupBy(rows, (r) => `${r.chain}:${r.to}`)
   const out: HeuristicLink[] = []
   const used = new Set<number>()
   for (const d of deposits) {
