@@ -191,7 +191,6 @@ export class Economy {
     return this.pay(ex.hot, payments, ex.hotKind, { strategy: 'largest', changeReuse: 0.5, maxInputs: 20 }) ? 1 : 0
   }
 
-  /** Sweep customer deposits into the hot wallet; balance hot and cold storage. */
   /**
    * Sweep `coins` (already taken from `from`) into the single output `makeOut(value)` signed with `to`'s
    * fingerprint (fee at 0.6 of the going rate); when what is left would be dust the coins go back to `from`.
@@ -221,6 +220,7 @@ export class Economy {
     return false
   }
 
+  /** Sweep customer deposits into the hot wallet; balance hot and cold storage. */
   exchangeSweep(ex: Exchange): number {
     const eng = this.eng
     const rng = this.rng
