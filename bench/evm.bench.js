@@ -159,18 +159,7 @@ async function startHardhat() {
   proc.stdout.resume()
   proc.stderr.resume()
   const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 50; i++) {
-    try {
-      const r = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}',
-      })
-      if (r.ok) break
-    } catch {
-      await new Promise((res) => setTimeout(res, 100))
-    }
-  }
+  await waitForRpc(url, proc)
   return { url, pid: proc.pid, stop: () => proc.kill('SIGTERM') }
 }
 
