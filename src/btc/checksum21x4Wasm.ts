@@ -9,13 +9,24 @@
  * batches their payloads. Checked against the scalar module and node:crypto in checksum21x4Wasm.test.ts.
  * @module
  */
-import { SHA256_K as K } from './sha256Constants.js'
-import { type Code, cst, get, IV, instantiateModule, LOCALS, set, sha256Word, uleb, W0 } from './sha256Wasm.js'
+import {
+  type Code,
+  cst,
+  get,
+  IV,
+  instantiateModule,
+  LOCALS,
+  type RoundOps,
+  rounds,
+  set,
+  sha256Word,
+  uleb,
+  W0,
+} from './sha256Wasm.js'
 
 /** Lane l's payload sits at memory[l·LANE .. l·LANE+21); the four checksum words are stored at OUT. */
 const LANE = 32
 const OUT = 128
-const T = 24
 
 const simd = (op: number): Code => [0xfd, ...uleb(op)]
 const vop =
@@ -32,37 +43,16 @@ const splat = (n: number): Code => [...cst(n), ...simd(17)] // i32x4.splat
 /** v128.bitselect(x, y, mask): bits of x where mask is 1, of y where it is 0 (SHA-256's Ch). */
 const bitselect = (x: Code, y: Code, mask: Code): Code => [...x, ...y, ...mask, ...simd(82)]
 
-/** The 64 rounds on v128 locals a..h with w0..w15 holding the block; the schedule is computed in place. */
-function rounds4(c: Code): void {
-  for (let i = 0; i < 64; i++) {
-    const at = (k: number) => (k - (i % 8) + 8) % 8
-    const [a, b, cc, d, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => get(at(k))) as [
-      Code,
-      Code,
-      Code,
-      Code,
-      Code,
-      Code,
-      Code,
-      Code,
-    ]
-    const j = i % 16
-    const w = (k: number) => get(W0 + k)
-    if (i >= 16) {
-      const w15 = w((j + 1) % 16)
-      const w2 = w((j + 14) % 16)
-      const s0 = vxor(vxor(vrotr(w15, 7), vrotr(w15, 18)), vshru(w15, 3))
-      const s1 = vxor(vxor(vrotr(w2, 17), vrotr(w2, 19)), vshru(w2, 10))
-      c.push(...vadd(vadd(vadd(w(j), s0), w((j + 9) % 16)), s1), ...set(W0 + j))
-    }
-    const S1 = vxor(vxor(vrotr(e, 6), vrotr(e, 11)), vrotr(e, 25))
-    const ch = bitselect(f, g, e)
-    c.push(...vadd(vadd(vadd(vadd(h, S1), ch), splat(K[i]!)), w(j)), ...set(T))
-    c.push(...vadd(d, get(T)), ...set(at(3)))
-    const S0 = vxor(vxor(vrotr(a, 2), vrotr(a, 13)), vrotr(a, 22))
-    const maj = vor(vand(a, b), vand(cc, vor(a, b)))
-    c.push(...vadd(vadd(get(T), S0), maj), ...set(at(7)))
-  }
+/** The rounds' operations on v128 locals: each i32x4 lane is one payload. */
+const lanesOps: RoundOps = {
+  add: vadd,
+  and: vand,
+  or: vor,
+  xor: vxor,
+  rotr: vrotr,
+  shru: vshru,
+  ch: (e, f, g) => bitselect(f, g, e),
+  k: splat,
 }
 
 /** i32.load8_u of memory[off]. */
@@ -82,13 +72,13 @@ function body(): Code {
   for (let i = 6; i < 15; i++) c.push(...splat(0), ...set(W0 + i))
   c.push(...splat(168), ...set(W0 + 15))
   for (let i = 0; i < 8; i++) c.push(...splat(IV[i]!), ...set(i))
-  rounds4(c)
+  rounds(c, lanesOps)
   for (let i = 0; i < 8; i++) c.push(...vadd(get(i), splat(IV[i]!)), ...set(W0 + i))
   c.push(...splat(0x80000000), ...set(W0 + 8))
   for (let i = 9; i < 15; i++) c.push(...splat(0), ...set(W0 + i))
   c.push(...splat(256), ...set(W0 + 15))
   for (let i = 0; i < 8; i++) c.push(...splat(IV[i]!), ...set(i))
-  rounds4(c)
+  rounds(c, lanesOps)
   c.push(...cst(0), ...vadd(get(0), splat(IV[0]!)), ...simd(11), 4, ...uleb(OUT)) // v128.store
   c.push(0x0b)
   return [1, LOCALS, 0x7b, ...c] // one local group: 25 × v128

@@ -81,8 +81,33 @@ export const W0 = 8
 const T = 24
 export const LOCALS = 25
 
+/** The operations the rounds are built from: scalar i32 here, i32x4 lanes in checksum21x4Wasm.ts. */
+export type RoundOps = {
+  add: (x: Code, y: Code) => Code
+  and: (x: Code, y: Code) => Code
+  or: (x: Code, y: Code) => Code
+  xor: (x: Code, y: Code) => Code
+  rotr: (x: Code, n: number) => Code
+  shru: (x: Code, n: number) => Code
+  /** SHA-256's Ch(e, f, g). */
+  ch: (e: Code, f: Code, g: Code) => Code
+  /** A constant (the round constant K[i]). */
+  k: (n: number) => Code
+}
+const scalarOps: RoundOps = {
+  add,
+  and,
+  or,
+  xor,
+  rotr,
+  shru: (x, n) => shru(x, cst(n)),
+  ch: (e, f, g) => xor(g, and(e, xor(f, g))),
+  k: cst,
+}
+
 /** The 64 rounds on locals a..h with w0..w15 holding the block; the schedule is computed in place. */
-export function rounds(c: Code): void {
+export function rounds(c: Code, ops: RoundOps = scalarOps): void {
+  const { add, and, or, xor, rotr, shru } = ops
   for (let i = 0; i < 64; i++) {
     const at = (k: number) => (k - (i % 8) + 8) % 8
     const [a, b, cc, d, e, f, g, h] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => get(at(k))) as [
@@ -100,13 +125,13 @@ export function rounds(c: Code): void {
     if (i >= 16) {
       const w15 = w((j + 1) % 16)
       const w2 = w((j + 14) % 16)
-      const s0 = xor(xor(rotr(w15, 7), rotr(w15, 18)), shru(w15, cst(3)))
-      const s1 = xor(xor(rotr(w2, 17), rotr(w2, 19)), shru(w2, cst(10)))
+      const s0 = xor(xor(rotr(w15, 7), rotr(w15, 18)), shru(w15, 3))
+      const s1 = xor(xor(rotr(w2, 17), rotr(w2, 19)), shru(w2, 10))
       c.push(...add(add(add(w(j), s0), w((j + 9) % 16)), s1), ...set(W0 + j))
     }
     const S1 = xor(xor(rotr(e, 6), rotr(e, 11)), rotr(e, 25))
-    const ch = xor(g, and(e, xor(f, g)))
-    c.push(...add(add(add(add(h, S1), ch), cst(K[i]!)), w(j)), ...set(T))
+    const ch = ops.ch(e, f, g)
+    c.push(...add(add(add(add(h, S1), ch), ops.k(K[i]!)), w(j)), ...set(T))
     c.push(...add(d, get(T)), ...set(at(3)))
     const S0 = xor(xor(rotr(a, 2), rotr(a, 13)), rotr(a, 22))
     const maj = or(and(a, b), and(cc, or(a, b)))
