@@ -1,41 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { A, BOB, C1, C2, CAROL, row, THIEF, worked } from './_testWorkedExample.js'
 import { buildAccountTransferSet, type TransferRow } from './AccountTransferSet.js'
 import { type AccountPolicy, accountPolicies, propagateAccountTaint } from './propagateAccountTaint.js'
 
 const ETH = 10n ** 18n
-const row = (i: number, from: string | null, to: string | null, value: bigint, extra: Partial<TransferRow> = {}) =>
-  ({
-    chain: 'evm-1',
-    txHash: `0x${i.toString(16).padStart(64, '0')}`,
-    block: 100 + i,
-    time: 1_700_000_000 + i * 12,
-    txIndex: 0,
-    subIndex: 0,
-    from,
-    to,
-    asset: 'ETH',
-    value,
-    kind: 'tx',
-    ...extra,
-  }) as TransferRow
-
-const A = '0x00000000000000000000000000000000000000a1'
-const BOB = '0x00000000000000000000000000000000000000b0'
-const CAROL = '0x00000000000000000000000000000000000000c0'
-const C1 = '0x00000000000000000000000000000000000000c1'
-const C2 = '0x00000000000000000000000000000000000000c2'
-const THIEF = '0x00000000000000000000000000000000000000ee'
-
 /** heuristics.md §4.6 worked example: +5 clean, +1 stolen, +5 clean; send 1 to Bob, then 5 to Carol. */
 function workedExample(policy: AccountPolicy, unit: bigint) {
-  const set = buildAccountTransferSet([
-    row(0, C1, A, 5n * unit),
-    row(1, THIEF, A, 1n * unit),
-    row(2, C2, A, 5n * unit),
-    row(3, A, BOB, 1n * unit),
-    row(4, A, CAROL, 5n * unit),
-  ])
+  const set = worked(unit)
   const r = propagateAccountTaint(set, { policy, seedAddresses: new Set([set.addressIndex.get(THIEF)!]) })
   const alice = r.ledgerOf(set.addressIndex.get(A)!, 0)!
   return { bob: r.taint[3]!, carol: r.taint[4]!, alice: alice.tainted, aliceBalance: alice.balance, r }

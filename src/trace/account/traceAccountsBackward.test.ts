@@ -1,43 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildAccountTransferSet, type TransferRow } from './AccountTransferSet.js'
+import { A, addr, BOB, C1, C2, CAROL, hash, row, THIEF, worked } from './_testWorkedExample.js'
+import { buildAccountTransferSet } from './AccountTransferSet.js'
 import { type AccountPolicy, accountPolicies, propagateAccountTaint } from './propagateAccountTaint.js'
 import { traceAccountsBackward } from './traceAccountsBackward.js'
-
-const hash = (i: number) => `0x${i.toString(16).padStart(64, '0')}`
-const row = (i: number, from: string | null, to: string | null, value: bigint, extra: Partial<TransferRow> = {}) =>
-  ({
-    chain: 'evm-1',
-    txHash: hash(i),
-    block: 100 + i,
-    time: 1_700_000_000 + i * 12,
-    txIndex: 0,
-    subIndex: 0,
-    from,
-    to,
-    asset: 'ETH',
-    value,
-    kind: 'tx',
-    ...extra,
-  }) as TransferRow
-
-const addr = (k: string) => `0x${k.padStart(40, '0')}`
-const A = addr('a1')
-const BOB = addr('b0')
-const CAROL = addr('c0')
-const C1 = addr('c1')
-const C2 = addr('c2')
-const THIEF = addr('ee')
-
-/** heuristics.md §4.6 worked example (+5 clean C1, +1 stolen, +5 clean C2; send 1 to Bob, then 5 to Carol). */
-const worked = (u: bigint) =>
-  buildAccountTransferSet([
-    row(0, C1, A, 5n * u),
-    row(1, THIEF, A, 1n * u),
-    row(2, C2, A, 5n * u),
-    row(3, A, BOB, 1n * u),
-    row(4, A, CAROL, 5n * u),
-  ])
 
 const origins = (r: ReturnType<typeof traceAccountsBackward>) =>
   Object.fromEntries(r.endpoints.map((e) => [e.address, [e.reason, BigInt(e.amount)]]))
