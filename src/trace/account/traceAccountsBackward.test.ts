@@ -107,6 +107,25 @@ describe('backward account tracing: the worked example of heuristics.md §4.6 (i
   })
 })
 
+describe('haircut backward on near-drained ledgers', () => {
+  it('an outflow of all but 1 wei of a 1e20-wei balance (x/bal rounds to 1 as a double) keeps the trace finite', () => {
+    const S = addr('5')
+    const [p1, p2, p3, p4] = [addr('1'), addr('2'), addr('3'), addr('4')]
+    const V = 99999999999999991809n
+    const set = buildAccountTransferSet([
+      row(0, S, p1, V),
+      row(1, p1, p2, V - 1n),
+      row(2, p3, p1, 10n),
+      row(3, p1, p4, 5n),
+    ])
+    const back = traceAccountsBackward(set, { policy: 'haircut', seeds: [hash(3)] })
+    const fwd = propagateAccountTaint(set, { policy: 'haircut', seedAddresses: new Set([set.addressIndex.get(S)!]) })
+    expect(back.endpoints.reduce((t, e) => t + BigInt(e.amount), 0n)).toBe(5n)
+    const fromS = back.endpoints.find((e) => e.address === S)
+    expect(fromS ? BigInt(fromS.amount) : 0n).toBe(fwd.taint[3]!)
+  })
+})
+
 describe('backward is the inverse of forward (property)', () => {
   // random transfers among 4 ordinary addresses, plus one pure source S (it only sends): the amount of a transfer
   // attributed backward to S equals the forward taint of that transfer from seed S (exact for fifo and lifo,

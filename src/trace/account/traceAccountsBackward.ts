@@ -180,7 +180,12 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
           if (x >= bal) {
             live = r.inRows.length // emptied: everything held so far is gone
             logS = 0
-          } else logS += Math.log1p(-Number(x) / Number(bal))
+          } else {
+            // log of the surviving share (bal − x)/bal; above 2^53 wei x/bal can round to 1 as a double although
+            // x < bal, so large outflows take the exact remainder (log1p keeps small ones precise)
+            const f = Number(x) / Number(bal)
+            logS += f < 0.5 ? Math.log1p(-f) : Math.log(Number(bal - x) / Number(bal))
+          }
         }
         bal -= x
       }
