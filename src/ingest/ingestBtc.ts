@@ -103,6 +103,7 @@ export async function ingestBtc(
   }
   const ing = await BtcIngestor.open(store, network, (s) => classifyScript(s, network))
   // both after open: rebuilding the in-memory state from a large store is a parallel, memory-hungry query
+  const prevLimit = await store.one<{ m: string }>("SELECT current_setting('memory_limit') AS m")
   await store.run(`SET memory_limit = '${limit}'`)
   const threads = opts.duckdbThreads ?? 1
   if (!Number.isInteger(threads) || threads < 1) {
@@ -113,8 +114,9 @@ export async function ingestBtc(
   try {
     return await runIngest(source, opts, ing, t0, cpu0, main0)
   } finally {
-    // best effort: a failure here must not hide the ingest's own error
+    // both settings back as they were (best effort: a failure here must not hide the ingest's own error)
     if (prevThreads) await store.run(`SET threads = ${Number(prevThreads.t)}`).catch(() => {})
+    if (prevLimit) await store.run(`SET memory_limit = '${prevLimit.m}'`).catch(() => {})
   }
 }
 
