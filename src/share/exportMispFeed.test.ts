@@ -2,8 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { insertLabels } from '../intel/labels.js'
-import { HoundStore } from '../store/HoundStore.js'
-import { lazarusLabels, tempDir } from './_shareTestData.js'
+import { lazarusLabels, withStore } from './_shareTestData.js'
 import { buildMispEvent, exportMispFeed } from './exportMispFeed.js'
 
 describe('MISP feed', () => {
@@ -31,9 +30,7 @@ describe('MISP feed', () => {
   })
 
   it('exports the OFAC Lazarus addresses as a feed: manifest, one event file, hashes for every address', async () => {
-    const s = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (s, dir) => {
       const laz = lazarusLabels()
       await insertLabels(s, laz)
       const r = await exportMispFeed(s, dir, { institution: 'Institution A' })
@@ -54,8 +51,6 @@ describe('MISP feed', () => {
       expect(manifest[uuid!].Tag.map((t: { name: string }) => t.name)).toContain(
         'misp-galaxy:threat-actor="Lazarus Group"',
       )
-    } finally {
-      s.close()
-    }
+    })
   })
 })

@@ -4,7 +4,7 @@ import { finished } from 'node:stream/promises'
 import { describe, expect, it } from 'vitest'
 import { insertLabels, queryLabels } from '../intel/labels.js'
 import { HoundStore } from '../store/HoundStore.js'
-import { lazarusLabels, tempDir } from './_shareTestData.js'
+import { lazarusLabels, tempDir, withStore } from './_shareTestData.js'
 import { type ExportStats, stixBundleLines } from './exportStix.js'
 import { importStixFile } from './importStix.js'
 import { tlp2Marking } from './markings.js'
@@ -138,9 +138,7 @@ describe('STIX export', () => {
   })
 
   it('--incident exports only that incident, with its seeds as transactions and a campaign attributed to Lazarus', async () => {
-    const a = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStore(async (a, dir) => {
       const { ensureIntelSchema } = await import('../store/intelSchema.js')
       await ensureIntelSchema(a)
       await a.run(
@@ -168,8 +166,6 @@ describe('STIX export', () => {
       ).toBe(true)
       const inc = objs.find((o) => o.type === 'incident')!
       expect(objs.some((o) => o.relationship_type === 'related-to' && o.target_ref === inc.id)).toBe(true)
-    } finally {
-      a.close()
-    }
+    })
   })
 })
