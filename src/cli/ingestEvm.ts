@@ -30,7 +30,7 @@ type EvmCliOptions = {
   db?: string
 }
 
-const traceModes = ['auto', 'geth', 'parity', 'structlog', 'none']
+const traceModes = ['auto', 'geth', 'parity', 'geth-tx', 'structlog', 'none']
 
 export function register(program: Command): void {
   const ingest = ingestCommand(program)

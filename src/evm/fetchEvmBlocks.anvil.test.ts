@@ -77,26 +77,56 @@ describe.skipIf(!bin)('ingest from a live Anvil node: block traces and block rec
     expect(pick(geth)).toEqual(pick(parity))
   })
 
-  it('ingests the block with receipts per block and the transfers as sent', async () => {
+  const ingestedRows = async (traceMode: 'auto' | 'geth-tx', rpc: EvmRpc) => {
     const store = await HoundStore.open(':memory:')
     try {
-      const rpc = new EvmRpc(node.url)
-      const stats = await ingestEvm(store, rpc, {})
-      expect(stats.traceMode).toBe('parity')
+      const stats = await ingestEvm(store, rpc, { traceMode })
       expect(stats.tip).toBe(block)
       const rows = await store.all<{ kind: number; from_addr: string; to_addr: string; asset: string; value: string }>(
         'SELECT kind, from_addr, to_addr, asset, value FROM evm_transfers WHERE block = $1 ORDER BY tx_index, kind',
         [block],
       )
-      const l = (x: string) => x.toLowerCase()
-      expect(rows.map((r) => [r.kind, r.from_addr, r.to_addr, r.asset, r.value])).toEqual([
-        [0, l(a[0]!), l(a[1]!), 'ETH', '5'],
-        [2, l(a[0]!), l(a[2]!), token, '11'],
-        [0, l(a[0]!), bridge, 'ETH', '7'],
-        [1, bridge, l(a[3]!), 'ETH', '7'],
-      ])
+      return { stats, rows: rows.map((r) => [r.kind, r.from_addr, r.to_addr, r.asset, r.value]) }
     } finally {
       store.close()
     }
+  }
+  const sent = () => {
+    const l = (x: string) => x.toLowerCase()
+    return [
+      [0, l(a[0]!), l(a[1]!), 'ETH', '5'],
+      [2, l(a[0]!), l(a[2]!), token, '11'],
+      [0, l(a[0]!), bridge, 'ETH', '7'],
+      [1, bridge, l(a[3]!), 'ETH', '7'],
+    ]
+  }
+
+  it('ingests the block with receipts per block and the transfers as sent', async () => {
+    const { stats, rows } = await ingestedRows('auto', new EvmRpc(node.url))
+    expect(stats.traceMode).toBe('parity')
+    expect(rows).toEqual(sent())
+  })
+
+  it('geth-tx (callTracer per transaction, as Hardhat 3 offers) traces only what can move value, same transfers', async () => {
+    const traced: unknown[] = []
+    const rpc = new (class extends EvmRpc {
+      override request<T>(method: string, params?: unknown[]): Promise<T> {
+        if (method === 'debug_traceTransaction') traced.push(params?.[0])
+        return super.request<T>(method, params)
+      }
+    })(node.url)
+    const { stats, rows } = await ingestedRows('geth-tx', rpc)
+    expect(stats.traceMode).toBe('geth-tx')
+    expect(rows).toEqual(sent())
+    // the setup blocks' two deployments and the bridge deposit; not the payment, not the token transfer
+    const hashes = await Promise.all(
+      [block - 1, block - 2, block].map((n) =>
+        rpc.request<{ transactions: string[] }>('eth_getBlockByNumber', [toHex(n), false]),
+      ),
+    )
+    expect(traced).toHaveLength(3)
+    expect(traced).toContain(hashes[2]!.transactions[2])
+    expect(traced).not.toContain(hashes[2]!.transactions[0])
+    expect(traced).not.toContain(hashes[2]!.transactions[1])
   })
 })

@@ -2,7 +2,8 @@
  * Fetch and decode a range of blocks over JSON-RPC: blocks with transactions, receipts (one
  * `eth_getBlockReceipts` per block when the node offers it, else one `eth_getTransactionReceipt` per
  * transaction, batched), and internal calls by the best trace API the node offers (Parity `trace_block`, then
- * geth callTracer, then struct logs per transaction; `none` skips internal calls).
+ * the geth callTracer per block, then the callTracer per transaction, then struct logs per transaction; `none`
+ * skips internal calls).
  * @module
  */
 import { SourceError } from '../core/errors.js'
@@ -14,7 +15,7 @@ import { EvmRpc } from './EvmRpc.js'
 import { toHex } from './hex.js'
 import type { EvmBlock, EvmReceipt, EvmTrace, EvmTx, EvmWithdrawal } from './types.js'
 
-export type TraceMode = 'geth' | 'parity' | 'structlog' | 'none'
+export type TraceMode = 'geth' | 'parity' | 'geth-tx' | 'structlog' | 'none'
 
 export type BlockBundle = {
   block: EvmBlock
@@ -30,7 +31,10 @@ export type FetchState = { traceMode: TraceMode | 'auto'; blockReceipts: boolean
  * Find the trace API this node offers (probing on `probeBlock`). `trace_block` is preferred where both are
  * offered (Erigon, Reth, Nethermind, Anvil): Anvil 1.7 answers `debug_traceBlockByNumber` by tracing each
  * transaction after replaying the block up to it (quadratic: 22 s of node CPU for 1,000 transactions in
- * 250-transaction blocks, against 0.2 s for `trace_block`); geth offers only the callTracer.
+ * 250-transaction blocks, against 0.2 s for `trace_block`); geth offers only the callTracer. A node without
+ * block tracing may still run the callTracer per transaction (Hardhat 3 / EDR 0.22: `geth-tx`), which is far
+ * cheaper than struct logs (a call tree of ~1 KB instead of every opcode's stack, ~70–290 KB per transaction);
+ * Hardhat 2 refuses any tracer and gets `structlog`.
  */
 export async function detectTraceMode(rpc: EvmRpc, probeBlock: number): Promise<TraceMode> {
   const tag = toHex(probeBlock)
@@ -43,6 +47,16 @@ export async function detectTraceMode(rpc: EvmRpc, probeBlock: number): Promise<
   try {
     await rpc.request('debug_traceBlockByNumber', [tag, { tracer: 'callTracer' }])
     return 'geth'
+  } catch (e) {
+    if (!EvmRpc.isUnsupported(e) && !isTracerRefused(e)) throw e
+  }
+  try {
+    await rpc.request('debug_traceCall', [
+      { to: '0x0000000000000000000000000000000000000000' },
+      tag,
+      { tracer: 'callTracer' },
+    ])
+    return 'geth-tx'
   } catch (e) {
     if (!EvmRpc.isUnsupported(e) && !isTracerRefused(e)) throw e
   }
@@ -96,8 +110,8 @@ export async function fetchEvmBlocks(rpc: EvmRpc, from: number, to: number, stat
       }
       if (mode === 'parity')
         return decodeParityTraces(await rpc.request<unknown>('trace_block', [toHex(d.block.number)]))
-      // struct logs are expensive (Hardhat re-executes the block up to the transaction), so trace only the
-      // transactions that can move value internally: successful, and a creation or a call into code that
+      // per-transaction traces are expensive (the node re-executes the block up to the transaction), so trace
+      // only the transactions that can move value internally: successful, and a creation or a call into code that
       // contains a value-moving opcode (a 21,000-gas transfer runs no code at all).
       const rs = receipts[bi]!
       const candidates = d.txs.filter((t, i) => rs[i]!.status !== 0 && (t.to === null || rs[i]!.gasUsed > 21000n))
@@ -112,6 +126,10 @@ export async function fetchEvmBlocks(rpc: EvmRpc, from: number, to: number, stat
         d.txs.map(async (t, i) => {
           const r = rs[i]!
           if (r.status === 0 || (t.to !== null && (r.gasUsed <= 21000n || !codeOf.get(t.to)))) return []
+          if (mode === 'geth-tx') {
+            const frame = await rpc.request<unknown>('debug_traceTransaction', [t.hash, { tracer: 'callTracer' }])
+            return decodeGethCallTraces([frame], [t.hash]).map((x) => ({ ...x, txIndex: t.transactionIndex }))
+          }
           const res = await rpc.request<{ structLogs: { op: string; depth: number; stack?: string[] }[] }>(
             'debug_traceTransaction',
             [t.hash, { disableStorage: true, disableMemory: true, disableStack: false }],
