@@ -52,9 +52,28 @@ function anvilBinary() {
   const f = plat && join(root, `node_modules/@foundry-rs/anvil-${plat}/bin/anvil`)
   return f && existsSync(f) ? f : null
 }
+/**
+ * The Hardhat 3 node installed by bench/hardhat3/setup.sh (Hardhat 3.18 / EDR 0.22 need Node >= 22; the node-*
+ * package of this platform there supplies it): its CLI and the Node binary to run it with, or null.
+ */
+function hardhat3() {
+  const dir = join(root, 'bench/hardhat3')
+  const cli = join(dir, 'node_modules/hardhat/dist/src/cli.js')
+  const plat = `${process.platform}-${process.arch}`
+  const bin = process.env.HOUND_NODE22 ?? join(dir, `node_modules/node-${plat}/bin/node`)
+  return existsSync(cli) && existsSync(bin) ? { dir, cli, bin } : null
+}
 const nodeArg = process.argv.includes('--node') ? process.argv[process.argv.indexOf('--node') + 1] : null
-const NODES = nodeArg === 'both' || nodeArg === null ? ['hardhat', ...(anvilBinary() ? ['anvil'] : [])] : [nodeArg]
-if (!NODES.every((n) => n === 'hardhat' || n === 'anvil')) throw new Error(`--node hardhat|anvil|both, not ${nodeArg}`)
+const NODES =
+  nodeArg === 'all' || nodeArg === 'both' || nodeArg === null
+    ? ['hardhat', ...(hardhat3() ? ['hardhat3'] : []), ...(anvilBinary() ? ['anvil'] : [])]
+    : nodeArg.split(',')
+if (!NODES.every((n) => n === 'hardhat' || n === 'hardhat3' || n === 'anvil'))
+  throw new Error(`--node hardhat|hardhat3|anvil (comma-separated) or all, not ${nodeArg}`)
+if (NODES.includes('hardhat3') && !hardhat3())
+  throw new Error(
+    '--node hardhat3: not installed (run bench/hardhat3/setup.sh: Hardhat 3 and a Node 22 binary from npm)',
+  )
 if (NODES.includes('anvil') && !anvilBinary())
   throw new Error('--node anvil: the Anvil binary is not installed (npm install: @foundry-rs/anvil)')
 
@@ -116,6 +135,28 @@ async function startAnvil() {
   )
   const url = `http://127.0.0.1:${port}`
   await waitForRpc(url, proc)
+  return { url, pid: proc.pid, stop: () => proc.kill('SIGTERM') }
+}
+
+/**
+ * Hardhat 3's `hardhat node` (network `node` of bench/hardhat3/hardhat.config.js: the same chain settings as the
+ * Hardhat 2 node below), run by the Node 22 binary; its request logging, which the task turns on, is turned off.
+ */
+async function startHardhat3() {
+  const h = hardhat3()
+  const port = await freePort()
+  const proc = spawn(h.bin, [h.cli, 'node', '--hostname', '127.0.0.1', '--port', String(port)], {
+    cwd: h.dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true', DO_NOT_TRACK: '1' },
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitForRpc(url, proc)
+  await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"jsonrpc":"2.0","id":1,"method":"hardhat_setLoggingEnabled","params":[false]}',
+  })
   return { url, pid: proc.pid, stop: () => proc.kill('SIGTERM') }
 }
 
@@ -207,7 +248,8 @@ async function retryCall(f) {
 }
 
 async function benchIngest(traced, nodeName) {
-  const node = nodeName === 'anvil' ? await startAnvil() : await startHardhat()
+  const node =
+    nodeName === 'anvil' ? await startAnvil() : nodeName === 'hardhat3' ? await startHardhat3() : await startHardhat()
   try {
     // no block-number cache and a short poll: the setup waits for each receipt, and the first timed block must
     // follow the last setup block exactly
@@ -443,7 +485,9 @@ if (ings.length) {
         ? `callTracer block ×${m.debug_traceBlockByNumber ?? 0}`
         : i.traceMode === 'parity'
           ? `trace_block ×${m.trace_block ?? 0}`
-          : `struct logs ×${m.debug_traceTransaction ?? 0} (+ eth_getCode ×${m.eth_getCode ?? 0})`
+          : i.traceMode === 'geth-tx'
+            ? `callTracer per tx ×${m.debug_traceTransaction ?? 0} (+ eth_getCode ×${m.eth_getCode ?? 0})`
+            : `struct logs ×${m.debug_traceTransaction ?? 0} (+ eth_getCode ×${m.eth_getCode ?? 0})`
     lines.push(
       `| ${i.kinds.bridge ? 'B' : 'A'} | ${i.node} | ${rc}; ${tc} | ${i.seconds.toFixed(2)} s | **${Math.round(i.tps).toLocaleString('en-US')}** | ${i.houndCpu.toFixed(2)} s / ${i.nodeCpu.toFixed(2)} s | ${i.fetchSeconds.toFixed(2)} s / ${i.writeSeconds.toFixed(2)} s | ${i.counts.internal.toLocaleString('en-US')} / ${i.counts.erc20.toLocaleString('en-US')} | ${i.rpcCalls.toLocaleString('en-US')} |`,
     )
