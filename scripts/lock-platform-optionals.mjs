@@ -2,11 +2,15 @@
 // npm 11.19 writes package-lock.json without the optional platform packages of other OS/CPUs (e.g. Biome's and
 // DuckDB's darwin/win32 binaries) and then `npm ci` refuses the lock as "Missing … from lock file". This script adds
 // the missing entries (version, integrity, os/cpu/libc from the registry) so `npm ci` works on a fresh clone on any
-// platform. Run it after every `npm install`: node scripts/lock-platform-optionals.mjs
+// platform. Run it after every `npm install`: node scripts/lock-platform-optionals.mjs [dir] (default: the repository;
+// bench/hardhat3 has its own lock).
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 
-const path = new URL('../package-lock.json', import.meta.url)
+const path = process.argv[2]
+  ? resolve(process.argv[2], 'package-lock.json')
+  : new URL('../package-lock.json', import.meta.url)
 const lock = JSON.parse(readFileSync(path, 'utf8'))
 const pkgs = lock.packages
 let added = 0
