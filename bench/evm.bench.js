@@ -1,15 +1,18 @@
 // EVM benchmarks (run after `npm run build`): node bench/evm.bench.js [--txs N] [--transfers N] [--skip-ingest]
-//   [--skip-trace] [--node hardhat|anvil|both] [--batch-blocks 4] [--prefetch 2] [--rpc-batch 200] [--concurrency 4]
-// 1. Ingest from a local node started here (Hardhat, and Anvil when @foundry-rs/anvil is installed: `--node both`,
-//    the default then), offline, request logging off; two mixes of N transactions each, the same deployment and
-//    the same transactions on each node, mined 250 per block, ingested over JSON-RPC with a receipt for every
-//    transaction and the trace API the node reports (Hardhat: struct logs per transaction; Anvil: trace_block and
-//    eth_getBlockReceipts per block; `--trace-mode geth` forces Anvil's callTracer, which replays the block prefix
-//    per transaction). The store is checked against what was sent (fails loudly otherwise):
+//   [--skip-trace] [--node hardhat,hardhat3,anvil|all] [--batch-blocks 4] [--prefetch 2] [--rpc-batch 200]
+//   [--concurrency 4] [--trace-mode auto|geth|parity|geth-tx|structlog]
+// 1. Ingest from a local node started here, offline, request logging off: Hardhat 2 (the test suite's node), Hardhat 3
+//    when bench/hardhat3/setup.sh has installed it (it needs Node >= 22, which setup.sh fetches from npm), Anvil when
+//    @foundry-rs/anvil is installed (all of them by default). Two mixes of N transactions each, the same deployment
+//    and the same transactions on each node, mined 250 per block, ingested over JSON-RPC with a receipt for every
+//    transaction and the trace API the node reports (Hardhat 2: struct logs per transaction; Hardhat 3: callTracer
+//    per transaction; Anvil: trace_block and eth_getBlockReceipts per block; `--trace-mode geth` forces Anvil's
+//    block callTracer, which replays the block prefix per transaction). Per-transaction traces are requested only for
+//    transactions whose code can move value. The store is checked against what was sent (fails loudly otherwise):
 //    A. 90 % ETH payments, 10 % ERC-20 transfers (the token's code cannot move ETH, so no trace is needed after
 //       one eth_getCode per contract and block);
 //    B. 80 % ETH payments, 10 % ERC-20 transfers, 10 % bridge deposits whose contract forwards the ETH in an
-//       internal call (on Hardhat each needs a struct-log trace: it offers neither callTracer nor trace_block).
+//       internal call (each needs a per-transaction trace on Hardhat: neither version offers block tracing).
 // 2. Account-model trace over M transfers: loaded from a DuckDB store (build) and traced with every policy.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -46,9 +49,12 @@ const TRACE_MODE = process.argv.includes('--trace-mode')
 
 /** The Anvil binary of this platform's @foundry-rs/anvil-* package (spawned directly: its CPU is read from /proc). */
 function anvilBinary() {
-  const plat = { 'linux-x64': 'linux-amd64', 'linux-arm64': 'linux-arm64', 'darwin-x64': 'darwin-amd64' }[
-    `${process.platform}-${process.arch}`
-  ]
+  const plat = {
+    'linux-x64': 'linux-amd64',
+    'linux-arm64': 'linux-arm64',
+    'darwin-x64': 'darwin-amd64',
+    'darwin-arm64': 'darwin-arm64',
+  }[`${process.platform}-${process.arch}`]
   const f = plat && join(root, `node_modules/@foundry-rs/anvil-${plat}/bin/anvil`)
   return f && existsSync(f) ? f : null
 }
@@ -256,6 +262,7 @@ async function benchIngest(traced, nodeName) {
     const pub = createPublicClient({ transport: http(node.url), pollingInterval: 20, cacheTime: 0 })
     const w = createWalletClient({ transport: http(node.url, { batch: { batchSize: 200 } }) })
     const accs = await w.getAddresses()
+    const client = await pub.request({ method: 'web3_clientVersion', params: [] })
     const c = compileContracts()
     const deploy = async (k, args) => {
       const h = await retryCall(() =>
@@ -368,6 +375,7 @@ async function benchIngest(traced, nodeName) {
     return {
       ...s,
       node: nodeName,
+      client,
       byMethod: rpc.byMethod,
       counts,
       kinds,
@@ -494,7 +502,7 @@ if (ings.length) {
   }
   lines.push('')
   lines.push(
-    `Settings: ${BLOCKS} blocks per batch, ${PREFETCH} batches fetched ahead, ${BATCH} calls per JSON-RPC batch, ${CONC} batches in flight. Scenario generation: ${ings.map((i) => `${i.node} ${i.kinds.bridge ? 'B' : 'A'} ${i.genSecs.toFixed(1)} s`).join(', ')}. Load average at the start: ${la(load0)}; at the end of the ingest runs: ${la(loadavg())}`,
+    `Settings: ${BLOCKS} blocks per batch, ${PREFETCH} batches fetched ahead, ${BATCH} calls per JSON-RPC batch, ${CONC} batches in flight. Nodes: ${[...new Map(ings.map((i) => [i.node, i.client])).entries()].map(([n, c]) => `${n} = ${c}`).join(', ')}. Scenario generation: ${ings.map((i) => `${i.node} ${i.kinds.bridge ? 'B' : 'A'} ${i.genSecs.toFixed(1)} s`).join(', ')}. Load average at the start: ${la(load0)}; at the end of the ingest runs: ${la(loadavg())}`,
   )
   lines.push('')
 }
