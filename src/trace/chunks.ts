@@ -83,7 +83,7 @@ export function fillSequential(queue: Chunks, sizes: readonly number[], order: r
         left = q < queue.length ? queue[q]! : 0
         continue
       }
-      const take = left < need ? left : need
+      const take = Math.min(left, need)
       const label = queue[q + 1]!
       pushChunk(c, take, label)
       if (label !== CLEAN) tainted = true

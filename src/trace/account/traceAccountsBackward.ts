@@ -389,7 +389,9 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
         for (; k < r.inRows.length && k >= 0 && r.inStart[k]! < b; k++) {
           const s = r.inStart[k]!
           const v = r.inRows[k]! < 0 ? r.opening : value[r.inRows[k]!]!
+          // biome-ignore lint/complexity/useMathMinMax: bigint operands (Math.min/max throw on bigint)
           const lo = a > s ? a : s
+          // biome-ignore lint/complexity/useMathMinMax: bigint operands
           const hi = b < s + v ? b : s + v
           if (hi > lo) toInflow(k, 0n, [lo - s, hi - s])
         }
@@ -403,6 +405,7 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
         const len = pe - ps
         for (let i = 0; i < iv.length; i += 2) {
           const lo = iv[i]! > off ? iv[i]! : off
+          // biome-ignore lint/complexity/useMathMinMax: bigint operands (Math.min/max throw on bigint)
           const hi = iv[i + 1]! < off + len ? iv[i + 1]! : off + len
           if (hi > lo) toInflow(k, 0n, [ps + (lo - off), ps + (hi - off)])
         }
