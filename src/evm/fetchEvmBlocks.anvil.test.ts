@@ -1,9 +1,13 @@
 /**
  * Against Foundry's Anvil node (npm `@foundry-rs/anvil`), which offers `trace_block`, the geth callTracer and
  * `eth_getBlockReceipts` where Hardhat offers none of them: the ingest picks `trace_block` and receipts per
- * block, both trace shapes decode to the same internal transfers, and the store holds what was sent. Skipped,
+ * block, both trace shapes decode to the same internal transfers, and the store holds what was sent. Behind a proxy
+ * that refuses block tracing and block receipts (what Hardhat 3 offers), the callTracer per transaction is detected
+ * and gives the same transfers. Skipped,
  * with a message, where the Anvil binary is not installed; the Hardhat tests remain the main suite.
  */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HoundStore } from '../store/HoundStore.js'
@@ -128,5 +132,39 @@ describe.skipIf(!bin)('ingest from a live Anvil node: block traces and block rec
     expect(traced).toContain(hashes[2]!.transactions[2])
     expect(traced).not.toContain(hashes[2]!.transactions[0])
     expect(traced).not.toContain(hashes[2]!.transactions[1])
+  })
+  it('detects geth-tx on a node that offers the callTracer only per transaction (Anvil behind a proxy refusing block tracing)', async () => {
+    // what Hardhat 3 offers: no trace_block, no debug_traceBlockByNumber, no eth_getBlockReceipts
+    const refused = new Set(['trace_block', 'debug_traceBlockByNumber', 'eth_getBlockReceipts'])
+    const answer = async (req: { id: unknown; method: string }) =>
+      refused.has(req.method)
+        ? { jsonrpc: '2.0', id: req.id, error: { code: -32601, message: `Method ${req.method} is not supported` } }
+        : ((await (
+            await fetch(node.url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(req),
+            })
+          ).json()) as unknown)
+    const proxy: Server = createServer((q, res) => {
+      let body = ''
+      q.on('data', (c) => (body += c))
+      q.on('end', async () => {
+        const r = JSON.parse(body)
+        const out = Array.isArray(r) ? await Promise.all(r.map(answer)) : await answer(r)
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify(out))
+      })
+    })
+    await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', ok))
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+      expect(await detectTraceMode(new EvmRpc(url), block)).toBe('geth-tx')
+      const { stats, rows } = await ingestedRows('auto', new EvmRpc(url))
+      expect(stats.traceMode).toBe('geth-tx')
+      expect(rows).toEqual(sent())
+    } finally {
+      await new Promise((ok) => proxy.close(ok))
+    }
   })
 })

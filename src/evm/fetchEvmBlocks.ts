@@ -51,11 +51,11 @@ export async function detectTraceMode(rpc: EvmRpc, probeBlock: number): Promise<
     if (!EvmRpc.isUnsupported(e) && !isTracerRefused(e)) throw e
   }
   try {
-    await rpc.request('debug_traceCall', [
-      { to: '0x0000000000000000000000000000000000000000' },
-      tag,
-      { tracer: 'callTracer' },
-    ])
+    // a transaction of the probe block when it has one (what the ingest will ask for), else a call on its state
+    const b = await rpc.request<{ transactions?: string[] } | null>('eth_getBlockByNumber', [tag, false])
+    const h = b?.transactions?.[0]
+    if (h) await rpc.request('debug_traceTransaction', [h, { tracer: 'callTracer' }])
+    else await rpc.request('debug_traceCall', [{ to: `0x${'0'.repeat(40)}` }, tag, { tracer: 'callTracer' }])
     return 'geth-tx'
   } catch (e) {
     if (!EvmRpc.isUnsupported(e) && !isTracerRefused(e)) throw e
