@@ -34,6 +34,7 @@ type Opts = {
   csv?: boolean
   out?: string
   quiet?: boolean
+  cache: boolean
 }
 
 /**
@@ -90,6 +91,7 @@ export function register(program: Command): void {
     .option('--json', 'print the JSON result')
     .option('--csv', 'print the endpoints as CSV')
     .option('--out <file>', 'also write the JSON result to this file (input of hound report)')
+    .option('--no-cache', 'EVM seeds: build the transfer set from the store, ignoring its snapshot (<store>.cache/)')
     .action(async (_o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals() as Opts
       if (o.json && o.csv) throw new UsageError('--json and --csv are exclusive')
@@ -99,7 +101,13 @@ export function register(program: Command): void {
         try {
           const maxHops =
             cmd.getOptionValueSource('maxHops') === 'default' ? undefined : parseIntOption('--max-hops', o.maxHops)
-          const r = await runAccountTrace(store, { seeds: o.from, policy: o.policy, direction: o.direction, maxHops })
+          const r = await runAccountTrace(store, {
+            seeds: o.from,
+            policy: o.policy,
+            direction: o.direction,
+            maxHops,
+            cache: o.cache,
+          })
           if (o.out) writeFileSync(o.out, `${toJson(r)}\n`)
           process.stdout.write(o.json ? `${toJson(r)}\n` : accountTraceToText(r))
         } finally {

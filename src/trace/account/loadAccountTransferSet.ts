@@ -27,6 +27,7 @@ import {
   type PoolRole,
   withLedgers,
 } from './AccountTransferSet.js'
+import { txHashAccess } from './txHashColumns.js'
 
 type Items = { readonly length: number; readonly [i: number]: number }
 type Vec = { items?: ArrayLike<number> | BigUint64Array; getItem(i: number): unknown }
@@ -34,7 +35,6 @@ const vec = (c: DuckDBDataChunk, j: number) => c.getColumnVector(j) as unknown a
 const nums = (c: DuckDBDataChunk, j: number): Items => vec(c, j).items as unknown as Items
 const words = (c: DuckDBDataChunk, j: number): BigUint64Array => vec(c, j).items as BigUint64Array
 
-const HEX64 = /^0x[0-9a-f]{64}$/
 const MASK64 = '18446744073709551615'
 
 /**
@@ -48,7 +48,9 @@ export async function loadAccountTransferSet(
   store: HoundStore,
   opts: { fee?: FeeConvention; chains?: readonly string[] } = {},
 ): Promise<AccountTransferSet> {
-  await ensureEvmSchema(store)
+  // a read-only store (screen, serve) cannot run DDL, even CREATE … IF NOT EXISTS: it has the tables or fails below
+  const mode = await store.one<{ m: string }>("SELECT current_setting('access_mode') AS m")
+  if (mode?.m !== 'read_only') await ensureEvmSchema(store)
   const fee = opts.fee ?? 'last'
   const inChains = opts.chains?.length
     ? `chain IN (${opts.chains.map((c) => `'${c.replace(/'/g, '')}'`).join(',')})`
@@ -199,7 +201,7 @@ export async function loadAccountTransferSet(
     throw new NotSyncedError('no EVM transfers in the store: run `hound ingest evm` or `hound ingest transfers`')
   for (let p = 0; p < n; p++)
     if (value[p]! < 0n) throw new InvalidInputError(`negative transfer value in row ${p}`, { details: { row: p } })
-  const txHashes = lazyHashes(hw, hstr, nTx)
+  const { txHashes, txIdsOf } = txHashAccess({ n: nTx, words: hw.subarray(0, 4 * nTx), strings: hstr })
   const addressIndex = new Map<string, number>()
   for (let i = 0; i < addresses.length; i++) addressIndex.set(addresses[i]!, i)
   const pools = new Map<number, PoolRole>()
@@ -212,16 +214,6 @@ export async function loadAccountTransferSet(
       addressIndex.set(a, id)
     }
     pools.set(id, p.role as PoolRole)
-  }
-  const txIdsOf = (h: string): number[] => {
-    const out: number[] = []
-    if (HEX64.test(h)) {
-      const q = [0, 1, 2, 3].map((i) => BigInt(`0x${h.slice(2 + 16 * i, 18 + 16 * i)}`))
-      for (let t = 0; t < nTx; t++)
-        if (hw[4 * t] === q[0] && hw[4 * t + 1] === q[1] && hw[4 * t + 2] === q[2] && hw[4 * t + 3] === q[3])
-          if (!hstr.has(t)) out.push(t)
-    } else for (const [t, s] of hstr) if (s === h) out.push(t)
-    return out
   }
   const sl = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => a.slice(0, n) as T
   const cols: AccountTransferColumns = {
@@ -267,29 +259,6 @@ export async function loadAccountTransferSet(
     if (l.rules || l.evidence) cols.linkInfo.set(l.to, { rules: l.rules ?? [], evidence: l.evidence ?? {} })
   }
   return withLedgers(cols)
-}
-
-/** Transaction hashes as an array-like that renders 0x hex from 4 × 64-bit words on access. */
-function lazyHashes(hw: BigUint64Array, hstr: Map<number, string>, nTx: number): ArrayLike<string> {
-  const cache = new Map<number, string>()
-  const at = (t: number): string | undefined => {
-    if (t < 0 || t >= nTx) return undefined
-    const s = hstr.get(t) ?? cache.get(t)
-    if (s !== undefined) return s
-    let h = '0x'
-    for (let q = 0; q < 4; q++) h += hw[4 * t + q]!.toString(16).padStart(16, '0')
-    cache.set(t, h)
-    return h
-  }
-  return new Proxy({ length: nTx } as ArrayLike<string>, {
-    get(target, k) {
-      if (typeof k === 'string') {
-        const c = k.charCodeAt(0)
-        if (c >= 48 && c <= 57) return at(Number(k))
-      }
-      return Reflect.get(target, k)
-    },
-  })
 }
 
 /**

@@ -2,13 +2,14 @@
  * The account-model side of `hound trace`: seeds that are EVM addresses or transaction hashes are traced on
  * the evm_* tables with the account policies, forward (traceAccounts) or backward (traceAccountsBackward).
  * `tiho` maps to `dirty-first` (its account analogue); `all` runs every account policy. Text output lists the endpoints per policy.
+ * The set comes from its snapshot beside the store when the store has not changed (loadAccountTransferSetCached).
  * @module
  */
 import { UsageError } from '../../core/errors.js'
 import { formatUnits } from '../../evm/parseUnits.js'
 import type { HoundStore } from '../../store/HoundStore.js'
 import type { FeeConvention } from './AccountTransferSet.js'
-import { loadAccountTransferSet } from './loadAccountTransferSet.js'
+import { loadAccountTransferSetCached } from './loadAccountTransferSetCached.js'
 import { type AccountPolicy, accountPolicies } from './propagateAccountTaint.js'
 import { type AccountTraceResult, isEvmSeed, traceAccounts } from './traceAccounts.js'
 import { traceAccountsBackward } from './traceAccountsBackward.js'
@@ -25,6 +26,8 @@ export type RunAccountTraceOptions = {
   maxHops?: number
   fee?: FeeConvention
   followMixerLinks?: boolean
+  /** Read/write the set's snapshot beside the store (loadAccountTransferSetCached). Default true. */
+  cache?: boolean
 }
 
 export type AccountTraceRuns = { model: 'account'; runs: AccountTraceResult[] }
@@ -39,7 +42,7 @@ export async function runAccountTrace(
   const p = o.policy === 'tiho' ? 'dirty-first' : o.policy
   if (p !== 'all' && !accountPolicies.includes(p as AccountPolicy))
     throw new UsageError(`--policy for EVM seeds must be one of ${accountPolicies.join(', ')}, tiho, all`)
-  const set = await loadAccountTransferSet(store, { fee: o.fee ?? 'last' })
+  const { set } = await loadAccountTransferSetCached(store, { fee: o.fee ?? 'last', cache: o.cache ?? true })
   const seeds = o.seeds.map((s) => s.split('@')[0]!.trim())
   const run = (policy: AccountPolicy) =>
     (direction === 'backward' ? traceAccountsBackward : traceAccounts)(set, {
