@@ -86,6 +86,18 @@ describe('accountSetSnapshot: encode/decode', () => {
     ])
   })
 
+  it('evidence JSON would not give back exactly: non-finite numbers and -0 are kept, a Map means no snapshot', () => {
+    const withEvidence = (evidence: Record<string, unknown>) =>
+      buildAccountTransferSet([row(0, THIEF, A, 5n), row(1, A, BOB, 5n)], {
+        links: [{ from: 0, to: 1, kind: 'mixer', confidence: 0.7, rules: ['H4'], evidence }],
+      })
+    const odd = withEvidence({ a: Number.NaN, b: Number.POSITIVE_INFINITY, c: -0, d: [Number.NEGATIVE_INFINITY] })
+    expect([...roundTrip(odd).linkInfo]).toStrictEqual([...odd.linkInfo])
+    expect(Object.is(roundTrip(odd).linkInfo.get(1)!.evidence.c, -0)).toBe(true)
+    expect(encodeAccountSetSnapshot(withEvidence({ m: new Map([[1, 2]]) }), key)).toBeNull()
+    expect(encodeAccountSetSnapshot(withEvidence({ d: new Date(0) }), key)).toBeNull()
+  })
+
   it('addresses containing a newline go through the JSON section', () => {
     const s = buildAccountTransferSet([row(0, 'odd\nname', A, 1n), row(1, A, '', 2n)])
     expect(setView(roundTrip(s))).toStrictEqual(setView(s))

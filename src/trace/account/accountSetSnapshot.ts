@@ -50,14 +50,19 @@ const MASK64 = (1n << 64n) - 1n
 const pad8 = (x: number) => (x + 7) & ~7
 
 /**
- * Plain JSON values with `undefined` members and bigints kept (both matter for an exact round trip: an asset's
- * `symbol: undefined`, a bigint in evidence). Tagged as `{"~u":1}` and `{"~n":"123"}`.
+ * Plain JSON values with `undefined` members, bigints and non-finite numbers kept (an asset's `symbol: undefined`, a
+ * bigint in evidence): tagged as `{"~u":1}`, `{"~n":"123"}`, `{"~f":"NaN"}`. Anything else JSON would not give back
+ * as it was (a Map, a Date, a class instance, a function) throws, and then no snapshot is written.
  */
 function tag(v: unknown): unknown {
   if (v === undefined) return { '~u': 1 }
   if (typeof v === 'bigint') return { '~n': v.toString() }
+  if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return { '~f': String(v === 0 ? '-0' : v) }
+  if (typeof v === 'function' || typeof v === 'symbol') throw new Error(`not representable: ${typeof v}`)
   if (Array.isArray(v)) return v.map(tag)
   if (v !== null && typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null) throw new Error('not representable: not a plain object')
     const o: Record<string, unknown> = {}
     for (const [k, x] of Object.entries(v)) o[k] = tag(x)
     return o
@@ -70,6 +75,7 @@ function untag(v: unknown): unknown {
     const o = v as Record<string, unknown>
     if (o['~u'] === 1 && Object.keys(o).length === 1) return undefined
     if (typeof o['~n'] === 'string' && Object.keys(o).length === 1) return BigInt(o['~n'])
+    if (typeof o['~f'] === 'string' && Object.keys(o).length === 1) return o['~f'] === '-0' ? -0 : Number(o['~f'])
     const out: Record<string, unknown> = {}
     for (const [k, x] of Object.entries(o)) out[k] = untag(x)
     return out
@@ -129,7 +135,7 @@ export function encodeAccountSetSnapshot(set: AccountTransferSet, key: SnapshotK
   try {
     metaText = JSON.stringify(tag(meta))
   } catch {
-    return null // not representable (a cycle, a function): no snapshot
+    return null // not representable exactly (see tag): no snapshot
   }
   type Part = [name: string, type: SectionType, data: ArrayBufferView, count: number]
   const parts: Part[] = [

@@ -66,7 +66,7 @@ export function loaderCodeHash(): string | null {
 }
 
 /**
- * The fingerprint string (`code:…;evm_transfers:count:xor:sum;…`), or null when the loader's code cannot be
+ * The fingerprint string (`code:…;duckdb:…;evm_transfers:count:xor:sum;…`), or null when the loader's code cannot be
  * identified (then no snapshot can be trusted).
  */
 export async function accountStoreFingerprint(store: HoundStore): Promise<string | null> {
@@ -77,7 +77,12 @@ export async function accountStoreFingerprint(store: HoundStore): Promise<string
       `(SELECT count(h)::VARCHAR || ':' || coalesce(bit_xor(h), 0)::VARCHAR || ':' || coalesce(sum(h), 0)::VARCHAR
         FROM (SELECT hash(rowid, ${cols.join(', ')}) AS h FROM ${t})) AS ${t}`,
   )
-  const row = await store.one<Record<string, string>>(`SELECT ${parts.join(', ')}`)
+  // DuckDB's version too: its hash function and its sorting are part of what the loader produced
+  const row = await store.one<Record<string, string>>(`SELECT version() AS duckdb, ${parts.join(', ')}`)
   if (!row) return null
-  return [`code:${code}`, ...Object.keys(fingerprintedColumns).map((t) => `${t}:${row[t]}`)].join(';')
+  return [
+    `code:${code}`,
+    `duckdb:${row.duckdb}`,
+    ...Object.keys(fingerprintedColumns).map((t) => `${t}:${row[t]}`),
+  ].join(';')
 }
