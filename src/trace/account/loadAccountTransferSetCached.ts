@@ -41,6 +41,9 @@ export type SnapshotReport = {
   writeMs: number
 }
 
+/** readFileSync's limit (2 GiB − 1): a larger snapshot could not be read back, so it is not written (~25M transfers). */
+const MAX_READ = 2 ** 31 - 1
+
 /** The snapshot file of `storePath` for these loader options. */
 export function snapshotFile(storePath: string, fee: FeeConvention, chains: readonly string[]): string {
   const suffix = chains.length ? `-${createHash('sha256').update(chains.join('\n')).digest('hex').slice(0, 12)}` : ''
@@ -96,8 +99,9 @@ export async function loadAccountTransferSetCached(
         : found.fee !== fee || found.chains.join('\n') !== chains.join('\n')
           ? { reject: 'built for other options' }
           : decodeAccountSetSnapshot(bytes, found)
-  } catch {
-    decoded = { reject: 'absent' }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    decoded = { reject: code === 'ENOENT' ? 'absent' : `unreadable: ${code ?? String(e)}` }
   }
   report.readMs = performance.now() - t1
   const f = await fingerprinting
@@ -132,7 +136,9 @@ export async function loadAccountTransferSetCached(
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
   try {
     const parts = encodeAccountSetSnapshot(set, key)
+    const size = parts?.reduce((a, b) => a + b.length, 0) ?? 0
     if (parts === null) report.reason = `${report.reason}; not written: not representable`
+    else if (size > MAX_READ) report.reason = `${report.reason}; not written: ${size} bytes, more than one read takes`
     else {
       mkdirSync(dirname(file), { recursive: true })
       const fd = openSync(tmp, 'wx')
