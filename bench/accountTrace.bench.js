@@ -1,12 +1,13 @@
 // Account-model trace end to end (run after `npm run build`): node bench/accountTrace.bench.js [--transfers 1000000]
-//   [--warm 3]
+//   [--warm 3] [--fees]
 // Builds an N-transfer EVM store exactly as bench/evm.bench.js benchTrace() does (same generator, copied: power-law
 // senders over 100k addresses, one seed sending the first 1,000, one transaction per transfer), then times
 //   in this process: the SQL load (loadAccountTransferSet), the store fingerprint, encoding + writing the snapshot,
 //   reading + decoding it (and checks the decoded set equals the SQL one);
 //   as a child process: `hound trace <seed> --policy haircut --json` cold (no snapshot: SQL build + write), warm
 //   (reads the snapshot), and with --no-cache, each with wall time and peak RSS; plus `hound --help` (the CLI's
-//   fixed start-up cost). The JSON of every run must be identical (apart from the "ms" timings).
+//   fixed start-up cost) and the warm trace through a CLI that loads only the trace command (bench/_traceOnlyCli.js).
+//   The JSON of every run must be identical (apart from the "ms" timings).
 import { spawn } from 'node:child_process'
 import {
   closeSync,
@@ -38,6 +39,9 @@ const arg = (name, def) => {
 }
 const N = arg('--transfers', 1_000_000)
 const WARM = arg('--warm', 3)
+// --fees: also one evm_txs row per transaction with a gas fee, as `hound ingest evm` writes them (the set then has a
+// fee row per transaction: 2N rows, and the fingerprint reads evm_txs too)
+const FEES = process.argv.includes('--fees')
 const SEED = `0x${'0'.repeat(40)}`
 const load0 = loadavg()
 
@@ -69,6 +73,11 @@ async function buildStore(path) {
     w.endRow()
   }
   w.close()
+  if (FEES)
+    await store.run(`INSERT INTO evm_txs (chain, block, tx_index, hash, time, from_addr, to_addr, value, gas_used,
+        gas_price, effective_gas_price, fee, status, type, nonce)
+      SELECT chain, block, tx_index, tx_hash, time, from_addr, to_addr, value, 21000, '30000000000', '30000000000',
+        CAST(21000 * (30000000000 + hash(tx_hash) % 1000000000) AS VARCHAR), 1, 2, 0 FROM evm_transfers`)
   return store
 }
 
@@ -84,13 +93,11 @@ async function timed(f) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
 /** Run the CLI under /usr/bin/time (peak RSS); wall time measured here. */
-function hound(args) {
+function hound(args, main = 'dist/cli/main.js') {
   return new Promise((resolve, reject) => {
     const useTime = existsSync('/usr/bin/time')
     const cmd = useTime ? '/usr/bin/time' : process.execPath
-    const full = useTime
-      ? ['-f', '%M', process.execPath, join(root, 'dist/cli/main.js'), ...args]
-      : [join(root, 'dist/cli/main.js'), ...args]
+    const full = useTime ? ['-f', '%M', process.execPath, join(root, main), ...args] : [join(root, main), ...args]
     const t0 = performance.now()
     const p = spawn(cmd, full)
     let out = ''
@@ -173,17 +180,21 @@ try {
   const warm = []
   for (let r = 0; r < WARM; r++) warm.push(await hound(args))
   const nocache = await hound([...args, '--no-cache'])
+  // the same warm trace through a CLI that registers only the trace command (bench/_traceOnlyCli.js)
+  const alone = []
+  for (let r = 0; r < WARM; r++) alone.push(await hound(args, 'bench/_traceOnlyCli.js'))
   const norm = (s) => s.replace(/"ms": \d+/g, '"ms": 0')
-  for (const r of [...warm, nocache]) if (norm(r.out) !== norm(cold.out)) throw new Error('trace JSON differs')
+  for (const r of [...warm, nocache, ...alone])
+    if (norm(r.out) !== norm(cold.out)) throw new Error('trace JSON differs')
   const load1 = loadavg()
 
-  const perRow = header.sections.filter((s) => s[3] === N && s[0] !== 'txWords')
-  const rowBytes = perRow.reduce((a, s) => a + s[3] * { i32: 4, u8: 1, f64: 8, u64: 8 }[s[1]], 0) / N
+  const perRow = header.sections.filter((s) => s[3] === set.n && s[0] !== 'txWords')
+  const rowBytes = perRow.reduce((a, s) => a + s[3] * { i32: 4, u8: 1, f64: 8, u64: 8 }[s[1]], 0) / set.n
   const la = (l) => l.map((x) => x.toFixed(2)).join(' ')
   const fmt = (x) => x.toFixed(0)
   const wm = warm.map((r) => r.ms)
   const lines = [
-    `Account-model trace over ${N.toLocaleString('en-US')} transfers (${set.addresses.length.toLocaleString('en-US')} addresses, ${set.txHashes.length.toLocaleString('en-US')} transactions), store built like bench/evm.bench.js benchTrace().`,
+    `Account-model trace over ${N.toLocaleString('en-US')} transfers${FEES ? ' + one gas-fee row per transaction (--fees)' : ''} (${set.n.toLocaleString('en-US')} rows in the set, ${set.addresses.length.toLocaleString('en-US')} addresses, ${set.txHashes.length.toLocaleString('en-US')} transactions), store built like bench/evm.bench.js benchTrace().`,
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}. Load average ${la(load0)} at the start, ${la(load1)} at the end.`,
     '',
     '| Step | wall ms | CPU ms (all threads) | notes |',
@@ -202,8 +213,9 @@ try {
     `| cold: no snapshot (SQL build + fingerprint + write) | ${fmt(cold.ms)} | ${fmt(cold.rssMb)} |`,
     `| **warm: snapshot read** (median of ${WARM}; min ${fmt(Math.min(...wm))}, max ${fmt(Math.max(...wm))}) | **${fmt(median(wm))}** | ${fmt(median(warm.map((r) => r.rssMb)))} |`,
     `| --no-cache (SQL build, no snapshot I/O) | ${fmt(nocache.ms)} | ${fmt(nocache.rssMb)} |`,
+    `| warm, CLI loading only the trace command (bench/_traceOnlyCli.js; median of ${WARM}) | ${fmt(median(alone.map((r) => r.ms)))} | ${fmt(median(alone.map((r) => r.rssMb)))} |`,
     '',
-    `Snapshot size: ${bytes.toLocaleString('en-US')} bytes = ${(bytes / N).toFixed(1)} bytes/transfer: ${rowBytes.toFixed(0)} per row (columns) + 32 per transaction (hash words; here one transaction per transfer) + the addresses (${(header.sections.find((s) => s[0] === 'addresses')[3] / set.addresses.length).toFixed(0)} bytes each) + ledgers (8 bytes each) — linear in transfers.`,
+    `Snapshot size: ${bytes.toLocaleString('en-US')} bytes = ${(bytes / N).toFixed(1)} bytes/transfer (${(bytes / set.n).toFixed(1)} per row of the set): ${rowBytes.toFixed(0)} per row (columns) + 32 per transaction (hash words; here one transaction per transfer) + the addresses (${(header.sections.find((s) => s[0] === 'addresses')[3] / set.addresses.length).toFixed(0)} bytes each) + ledgers (8 bytes each) — linear in transfers.`,
     `Generating the store: ${(gen.ms / 1000).toFixed(1)} s.`,
   ]
   console.log(lines.join('\n'))
