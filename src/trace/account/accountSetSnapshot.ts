@@ -324,8 +324,7 @@ function decode(input: Uint8Array, key: SnapshotKey): SnapshotDecode {
   if (hi === null) for (let p = 0; p < n; p++) value[p] = lo[p]!
   else {
     const h32 = new Uint32Array(hi.buffer, hi.byteOffset, 2 * n)
-    for (let p = 0; p < n; p++)
-      value[p] = (h32[2 * p]! | h32[2 * p + 1]!) === 0 ? lo[p]! : (hi[p]! << 64n) | lo[p]!
+    for (let p = 0; p < n; p++) value[p] = (h32[2 * p]! | h32[2 * p + 1]!) === 0 ? lo[p]! : (hi[p]! << 64n) | lo[p]!
   }
   for (const [p, s] of meta.wideValues) value[p] = BigInt(s)
   const linkFrom = new Int32Array(n).fill(-1)
