@@ -36,6 +36,7 @@ type Header = {
   nTx: number
   nLedgers: number
   nLinks: number
+  nAddresses: number
   hasHi: boolean
   /** [name, type, byte offset from the start of the file, element count] */
   sections: [string, SectionType, number, number][]
@@ -168,6 +169,7 @@ export function encodeAccountSetSnapshot(set: AccountTransferSet, key: SnapshotK
     nTx: tx.n,
     nLedgers: set.ledgerAddress.length,
     nLinks,
+    nAddresses: set.addresses.length,
     hasHi: hi !== null,
     sections: [],
     length: 0,
@@ -315,7 +317,8 @@ function decode(input: Uint8Array, key: SnapshotKey): SnapshotDecode {
   const lConf = view('linkConfidence', 'f64', nLinks, Float64Array)
   const meta = untag(JSON.parse(bytes('meta').toString('utf8'))) as Meta
   const text = bytes('addresses').toString('utf8')
-  const addresses = meta.addresses ?? (text === '' ? [] : text.split('\n'))
+  const addresses = meta.addresses ?? (h.nAddresses === 0 ? [] : text.split('\n'))
+  if (addresses.length !== h.nAddresses) throw new Error('address count')
   const addressIndex = new Map<string, number>()
   for (let i = 0; i < addresses.length; i++) addressIndex.set(addresses[i]!, i)
   // preallocated (one large-object allocation, no regrowth); the high words are tested as two 32-bit halves, which
