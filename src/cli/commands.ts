@@ -7,34 +7,58 @@ import type { Command } from 'commander'
 
 export type Register = (program: Command) => void
 
-export async function loadCommands(): Promise<Register[]> {
+type Loader = () => Promise<{ register: Register }>
+
+/**
+ * Every command module with the top-level commands it registers (`eval` and `ingest` are shared by several).
+ * Kept sorted; `commands.test.ts` checks the names against what each module really registers.
+ */
+export const commandModules: readonly (readonly [names: readonly string[], load: Loader])[] = [
+  [['address'], () => import('./address.js')],
+  [['cluster'], () => import('./cluster.js')],
+  [['demo'], () => import('./demo.js')],
+  [['detect'], () => import('./detect.js')],
+  [['eval'], () => import('./evalClustering.js')],
+  [['eval'], () => import('./evalDetectors.js')],
+  [['eval'], () => import('./evalTrace.js')],
+  [['incident'], () => import('./incident.js')],
+  [['ingest'], () => import('./ingest.js')],
+  [['ingest'], () => import('./ingestEvm.js')],
+  [['intel'], () => import('./intel.js')],
+  [['keys'], () => import('./keys.js')],
+  [['report'], () => import('./report.js')],
+  [['rescreen'], () => import('./rescreen.js')],
+  [['screen'], () => import('./screen.js')],
+  [['serve'], () => import('./serve.js')],
+  [['share'], () => import('./share.js')],
+  [['sim'], () => import('./sim.js')],
+  [['stats'], () => import('./stats.js')],
+  [['trace'], () => import('./trace.js')],
+  [['tx'], () => import('./tx.js')],
+]
+
+/**
+ * The command the arguments name (the first word that is not an option or the value of the global `--db`), or
+ * null (`--help`, `help`, a typo: then every command is loaded, for the full help and commander's suggestions).
+ */
+export function namedCommand(argv: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '--db') i++
+    else if (!a.startsWith('-')) return commandModules.some(([names]) => names.includes(a)) ? a : null
+  }
+  return null
+}
+
+/**
+ * The registers of the command modules: only those of `only` when given (start-up imports just the command being
+ * run: loading all of them costs ~0.3 s, mostly viem, DuckDB and Hono), else all.
+ */
+export async function loadCommands(only: string | null = null): Promise<Register[]> {
   // Loaded one after another, not with Promise.all: many concurrent dynamic imports trip a Node 20 loader race
   // ("request for 'node:fs' is not in cache", nodejs/node#52187) that made a random command fail.
-  const loaders: (() => Promise<{ register: Register }>)[] = [
-    // keep sorted
-    () => import('./address.js'),
-    () => import('./cluster.js'),
-    () => import('./demo.js'),
-    () => import('./detect.js'),
-    () => import('./evalClustering.js'),
-    () => import('./evalDetectors.js'),
-    () => import('./evalTrace.js'),
-    () => import('./incident.js'),
-    () => import('./ingest.js'),
-    () => import('./ingestEvm.js'),
-    () => import('./intel.js'),
-    () => import('./keys.js'),
-    () => import('./report.js'),
-    () => import('./rescreen.js'),
-    () => import('./screen.js'),
-    () => import('./serve.js'),
-    () => import('./share.js'),
-    () => import('./sim.js'),
-    () => import('./stats.js'),
-    () => import('./trace.js'),
-    () => import('./tx.js'),
-  ]
   const registers: Register[] = []
-  for (const load of loaders) registers.push((await load()).register)
+  for (const [names, load] of commandModules)
+    if (only === null || names.includes(only)) registers.push((await load()).register)
   return registers
 }

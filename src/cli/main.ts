@@ -5,17 +5,18 @@
  */
 import { Command, CommanderError } from 'commander'
 import { HoundError, InternalError, UsageError } from '../core/errors.js'
-import { loadCommands } from './commands.js'
+import { loadCommands, namedCommand } from './commands.js'
 import { toJson } from './context.js'
 
-export async function buildProgram(): Promise<Command> {
+/** The program with every command, or with only the command `only` (what `main` runs when argv names one). */
+export async function buildProgram(only: string | null = null): Promise<Command> {
   const program = new Command('hound')
     .description('Ledgerhound: follow stolen cryptocurrency — ingest, cluster, trace, detect, screen, share.')
     .version('0.1.0')
     .option('--db <file>', 'store file (default $HOUND_DB or ./hound.duckdb)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true })
-  for (const register of await loadCommands()) register(program)
+  for (const register of await loadCommands(only)) register(program)
   // Every command, nested ones included, throws instead of exiting so main() owns the exit code.
   const exitOverrideAll = (c: Command) => {
     c.exitOverride()
@@ -30,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const wantsJson = argv.includes('--json')
   let program: Command
   try {
-    program = await buildProgram()
+    program = await buildProgram(namedCommand(argv))
     await program.parseAsync(argv as string[], { from: 'user' })
     return 0
   } catch (e) {
