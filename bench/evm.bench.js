@@ -398,7 +398,9 @@ async function benchTrace() {
   await ensureEvmSchema(store)
   // the same synthetic rows as the earlier in-memory bench (same generator), appended to the store
   let seed = 42
-  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+  // 32-bit LCG step in exact integer arithmetic (seed * 1103515245 as a double lost the low bits and cycled within
+  // ~10k draws: the set had 19,805 distinct addresses instead of ~100k)
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff
   const A = 100_000
   const addr = (i) => `0x${i.toString(16).padStart(40, '0')}`
   const w = new ChunkAppender(await store.appender('evm_transfers'), kindsOf(evmTransferColumns), 'evm_transfers')
