@@ -6,7 +6,8 @@
 //   reading + decoding it (and checks the decoded set equals the SQL one);
 //   as a child process: `hound trace <seed> --policy haircut --json` cold (no snapshot: SQL build + write), warm
 //   (reads the snapshot), and with --no-cache, each with wall time and peak RSS; plus `hound --help` (the CLI's
-//   fixed start-up cost) and the warm trace through a CLI that loads only the trace command (bench/_traceOnlyCli.js).
+//   start-up with every command's modules) and `hound trace --help` (start-up with only the trace command, which is
+//   what `hound trace` loads).
 //   The JSON of every run must be identical (apart from the "ms" timings).
 import { spawn } from 'node:child_process'
 import {
@@ -177,17 +178,15 @@ try {
   const args = ['--db', path, 'trace', '--from', SEED, '--policy', 'haircut', '--json']
   const help = []
   for (let r = 0; r < 3; r++) help.push(await hound(['--help']))
+  const traceHelp = []
+  for (let r = 0; r < 3; r++) traceHelp.push(await hound(['trace', '--help']))
   const cold = await hound(args)
   if (!existsSync(file)) throw new Error('cold run wrote no snapshot')
   const warm = []
   for (let r = 0; r < WARM; r++) warm.push(await hound(args))
   const nocache = await hound([...args, '--no-cache'])
-  // the same warm trace through a CLI that registers only the trace command (bench/_traceOnlyCli.js)
-  const alone = []
-  for (let r = 0; r < WARM; r++) alone.push(await hound(args, 'bench/_traceOnlyCli.js'))
   const norm = (s) => s.replace(/"ms": \d+/g, '"ms": 0')
-  for (const r of [...warm, nocache, ...alone])
-    if (norm(r.out) !== norm(cold.out)) throw new Error('trace JSON differs')
+  for (const r of [...warm, nocache]) if (norm(r.out) !== norm(cold.out)) throw new Error('trace JSON differs')
   const load1 = loadavg()
 
   const perRow = header.sections.filter((s) => s[3] === set.n && s[0] !== 'txWords')
@@ -212,10 +211,10 @@ try {
     '| Run | wall ms | peak RSS MB |',
     '|---|---|---|',
     `| \`hound --help\` (CLI start-up: Node + every command's modules) | ${fmt(median(help.map((r) => r.ms)))} | ${fmt(median(help.map((r) => r.rssMb)))} |`,
+    `| \`hound trace --help\` (start-up with the trace command only, as \`hound trace\` loads) | ${fmt(median(traceHelp.map((r) => r.ms)))} | ${fmt(median(traceHelp.map((r) => r.rssMb)))} |`,
     `| cold: no snapshot (SQL build + fingerprint + write) | ${fmt(cold.ms)} | ${fmt(cold.rssMb)} |`,
     `| **warm: snapshot read** (median of ${WARM}; min ${fmt(Math.min(...wm))}, max ${fmt(Math.max(...wm))}) | **${fmt(median(wm))}** | ${fmt(median(warm.map((r) => r.rssMb)))} |`,
     `| --no-cache (SQL build, no snapshot I/O) | ${fmt(nocache.ms)} | ${fmt(nocache.rssMb)} |`,
-    `| warm, CLI loading only the trace command (bench/_traceOnlyCli.js; median of ${WARM}) | ${fmt(median(alone.map((r) => r.ms)))} | ${fmt(median(alone.map((r) => r.rssMb)))} |`,
     '',
     `Snapshot size: ${bytes.toLocaleString('en-US')} bytes = ${(bytes / N).toFixed(1)} bytes/transfer (${(bytes / set.n).toFixed(1)} per row of the set): ${rowBytes.toFixed(0)} per row (columns) + 32 per transaction (hash words; here one transaction per transfer) + the addresses (${(header.sections.find((s) => s[0] === 'addresses')[3] / set.addresses.length).toFixed(0)} bytes each) + ledgers (8 bytes each) — linear in transfers.`,
     `Generating the store: ${(gen.ms / 1000).toFixed(1)} s.`,
