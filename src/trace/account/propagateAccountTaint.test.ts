@@ -2,7 +2,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { A, BOB, C1, C2, CAROL, row, THIEF, worked } from './_testWorkedExample.js'
 import { buildAccountTransferSet, type TransferRow } from './AccountTransferSet.js'
-import { type AccountPolicy, accountPolicies, propagateAccountTaint } from './propagateAccountTaint.js'
+import {
+  type AccountPolicy,
+  accountPolicies,
+  openingBalancesBigint,
+  openingBalancesLimbs,
+  propagateAccountTaint,
+} from './propagateAccountTaint.js'
 
 const ETH = 10n ** 18n
 /** heuristics.md §4.6 worked example: +5 clean, +1 stolen, +5 clean; send 1 to Bob, then 5 to Carol. */
@@ -194,5 +200,42 @@ describe('properties', () => {
     const rb = propagateAccountTaint(b, { policy: 'fifo', seedAddresses: new Set([b.addressIndex.get(THIEF)!]) })
     expect([ra.taint[2], ra.taint[3]]).toEqual([rb.taint[3], rb.taint[4]])
     expect([ra.taint[2], ra.taint[3]]).toEqual([3n, 0n])
+  })
+
+  it('opening balances: the float64-limb pre-pass gives the bigint one exactly, and declines amounts beyond 2^84', () => {
+    // magnitudes around the 2^32 limb boundary, wei-sized, and beyond the exact range (2^84 and more)
+    const big = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 33n }),
+      fc.bigInt({ min: 2n ** 32n - 3n, max: 2n ** 32n + 3n }),
+      fc.bigInt({ min: 0n, max: 10n ** 24n }),
+      fc.bigInt({ min: 2n ** 80n, max: 2n ** 90n }),
+    )
+    const rows = fc.array(fc.record({ f: fc.integer({ min: 0, max: 5 }), t: fc.integer({ min: 0, max: 5 }), v: big }), {
+      minLength: 1,
+      maxLength: 60,
+    })
+    let exact = 0
+    let declined = 0
+    fc.assert(
+      fc.property(rows, fc.integer({ min: 0, max: 5 }), (rs, seed) => {
+        const set = buildAccountTransferSet(rs.map((x, i) => row(i, addrs[x.f]!, addrs[x.t]!, x.v, { kind: 'tx' })))
+        const flag = new Uint8Array(set.addresses.length)
+        const s = set.addressIndex.get(addrs[seed]!)
+        if (s !== undefined) flag[s] = 1
+        const relevant = new Uint8Array(set.ledgerAddress.length).fill(1)
+        const none = new Uint8Array(set.n)
+        const want = openingBalancesBigint(set, flag, none, relevant)
+        const got = openingBalancesLimbs(set, flag, none, relevant)
+        if (rs.some((x) => x.v >= 2n ** 84n)) expect(got).toBeNull()
+        if (got === null) declined++
+        else {
+          exact++
+          expect(got).toEqual(want)
+        }
+      }),
+      { numRuns: 300 },
+    )
+    expect(exact).toBeGreaterThan(50)
+    expect(declined).toBeGreaterThan(10)
   })
 })

@@ -104,26 +104,11 @@ export function propagateAccountTaint(set: AccountTransferSet, opts: PropagateOp
       if (t >= 0 && flag[t] === 0) relevant[toLedger[p]!] = 1
     }
   }
-  // Pass 2: the opening balance each relevant ledger needs so it never goes negative.
+  // Pass 2: the opening balance each relevant ledger needs so it never goes negative (in exact float64 limbs when
+  // the amounts allow, else in bigint; the same integers either way).
   const bal = new Array<bigint>(L).fill(0n)
-  const open = new Array<bigint>(L).fill(0n)
-  for (let p = 0; p < n; p++) {
-    const x = value[p]!
-    const f = from[p]!
-    if (f >= 0 && flag[f] === 0 && seedRowFlag[p] === 0 && relevant[fromLedger[p]!] === 1) {
-      const l = fromLedger[p]!
-      const b = bal[l]! - x
-      if (b < 0n) {
-        open[l] = open[l]! - b
-        bal[l] = 0n
-      } else bal[l] = b
-    }
-    const t = to[p]!
-    if (t >= 0 && flag[t] === 0 && relevant[toLedger[p]!] === 1) {
-      const l = toLedger[p]!
-      bal[l] = bal[l]! + x
-    }
-  }
+  const open =
+    openingBalancesLimbs(set, flag, seedRowFlag, relevant) ?? openingBalancesBigint(set, flag, seedRowFlag, relevant)
   let openingBalance = 0n
   for (let l = 0; l < L; l++) {
     bal[l] = open[l]!
@@ -330,4 +315,128 @@ function consumeSeq(q: Seq, x: bigint, lifo: boolean, out: { amt: bigint[]; dirt
     }
   }
   if (need > 0n) throw new InvariantError('sequential ledger overdrawn (opening balance pre-pass missed it)')
+}
+
+const TWO32 = 4294967296
+/** Limbs are exact while the high part stays below this (balances under 2^84 base units). */
+const HI_LIMIT = 2 ** 52
+
+/** Values split once per set into high and low 32-bit limbs (float64), or null when one needs more than 2^84. */
+const limbsOf = new WeakMap<readonly bigint[], { hi: Float64Array; lo: Float64Array } | null>()
+function valueLimbs(value: readonly bigint[]): { hi: Float64Array; lo: Float64Array } | null {
+  let v = limbsOf.get(value)
+  if (v !== undefined) return v
+  const n = value.length
+  const hi = new Float64Array(n)
+  const lo = new Float64Array(n)
+  v = { hi, lo }
+  for (let p = 0; p < n; p++) {
+    const x = value[p]!
+    const h = Number(x >> 32n)
+    if (h >= HI_LIMIT || x < 0n) {
+      v = null
+      break
+    }
+    hi[p] = h
+    lo[p] = Number(x - (BigInt(h) << 32n))
+  }
+  limbsOf.set(value, v)
+  return v
+}
+
+/**
+ * @internal (exported for its test) The opening-balance pre-pass on (hi, lo) limbs: running balance hi·2^32 + lo with lo in [0, 2^32), no bigint
+ * per row. Null (the caller falls back to bigint) when a value or a running sum would leave the exact range.
+ */
+export function openingBalancesLimbs(
+  set: AccountTransferSet,
+  flag: Uint8Array,
+  seedRowFlag: Uint8Array,
+  relevant: Uint8Array,
+): bigint[] | null {
+  const limbs = valueLimbs(set.value)
+  if (limbs === null) return null
+  const { hi, lo } = limbs
+  const { from, to, fromLedger, toLedger } = set
+  const L = set.ledgerAddress.length
+  const bh = new Float64Array(L)
+  const bl = new Float64Array(L)
+  const oh = new Float64Array(L)
+  const ol = new Float64Array(L)
+  for (let p = 0; p < set.n; p++) {
+    const f = from[p]!
+    if (f >= 0 && flag[f] === 0 && seedRowFlag[p] === 0 && relevant[fromLedger[p]!] === 1) {
+      const l = fromLedger[p]!
+      let h = bh[l]! - hi[p]!
+      let w = bl[l]! - lo[p]!
+      if (w < 0) {
+        w += TWO32
+        h -= 1
+      }
+      if (h < 0) {
+        // overdrawn by -(h·2^32 + w): the opening grows by that much, the balance restarts at 0
+        let a = oh[l]! - h
+        let b = ol[l]! - w
+        if (b < 0) {
+          b += TWO32
+          a -= 1
+        }
+        if (a >= HI_LIMIT) return null
+        oh[l] = a
+        ol[l] = b
+        bh[l] = 0
+        bl[l] = 0
+      } else {
+        bh[l] = h
+        bl[l] = w
+      }
+    }
+    const t = to[p]!
+    if (t >= 0 && flag[t] === 0 && relevant[toLedger[p]!] === 1) {
+      const l = toLedger[p]!
+      let h = bh[l]! + hi[p]!
+      let w = bl[l]! + lo[p]!
+      if (w >= TWO32) {
+        w -= TWO32
+        h += 1
+      }
+      if (h >= HI_LIMIT) return null
+      bh[l] = h
+      bl[l] = w
+    }
+  }
+  const open = new Array<bigint>(L).fill(0n)
+  for (let l = 0; l < L; l++) if (oh[l]! > 0 || ol[l]! > 0) open[l] = (BigInt(oh[l]!) << 32n) + BigInt(ol[l]!)
+  return open
+}
+
+/** @internal (exported for its test) The opening-balance pre-pass in bigint (any amount). */
+export function openingBalancesBigint(
+  set: AccountTransferSet,
+  flag: Uint8Array,
+  seedRowFlag: Uint8Array,
+  relevant: Uint8Array,
+): bigint[] {
+  const { from, to, fromLedger, toLedger, value } = set
+  const L = set.ledgerAddress.length
+  const bal = new Array<bigint>(L).fill(0n)
+  const open = new Array<bigint>(L).fill(0n)
+  for (let p = 0; p < set.n; p++) {
+    const x = value[p]!
+    const f = from[p]!
+    if (f >= 0 && flag[f] === 0 && seedRowFlag[p] === 0 && relevant[fromLedger[p]!] === 1) {
+      const l = fromLedger[p]!
+      const b = bal[l]! - x
+      if (b < 0n) {
+        open[l] = open[l]! - b
+        bal[l] = 0n
+      } else bal[l] = b
+    }
+    const t = to[p]!
+    if (t >= 0 && flag[t] === 0 && relevant[toLedger[p]!] === 1) {
+      const l = toLedger[p]!
+      bal[l] = bal[l]! + x
+    }
+  }
+  return open
 }
