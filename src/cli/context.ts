@@ -14,7 +14,14 @@ export function dbPath(opts: { db?: string | undefined }): string {
 
 /** JSON for scripts: bigint as decimal strings (wei), everything else as JSON. */
 export function toJson(value: unknown, pretty = true): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), pretty ? 2 : undefined)
+  // without a replacer first (JSON.stringify's fast path: ~2× faster on large results); a bigint anywhere throws
+  // TypeError, and the replacer renders it as a decimal string
+  try {
+    return JSON.stringify(value, null, pretty ? 2 : undefined)
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e
+    return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), pretty ? 2 : undefined)
+  }
 }
 
 export function printJson(value: unknown): void {

@@ -310,20 +310,36 @@ export function accountEndpoints<
   ends: Iterable<E>,
   rest: (e: E) => Pick<AccountEndpoint, 'firstTime' | 'lastTime' | 'path' | 'destinations'>,
 ): AccountEndpoint[] {
-  return [...ends]
-    .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : a.hops - b.hops))
-    .map((e) => {
-      const address = e.address >= 0 ? set.addresses[e.address]! : '0x0000000000000000000000000000000000000000'
-      const label = labelOf?.(address) ?? null
-      return {
-        address,
-        ...assetJson(set, e.asset),
-        cluster: null,
-        label: label ? `${label.category}:${label.entity}` : null,
-        amount: e.amount.toString(),
-        hops: e.hops,
-        reason: e.reason,
-        ...rest(e),
-      }
-    })
+  // sorted on float64 approximations first (rounding is monotonic, so unequal approximations order the amounts
+  // exactly; equal ones fall back to bigint): ~1.5M bigint comparisons cost 0.2 s on 90k endpoints
+  const list = [...ends].map((e) => ({ e, n: Number(e.amount) }))
+  list.sort(
+    (x, y) => y.n - x.n || (y.e.amount > x.e.amount ? 1 : y.e.amount < x.e.amount ? -1 : 0) || x.e.hops - y.e.hops,
+  )
+  const out: AccountEndpoint[] = new Array(list.length)
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!.e
+    const address = e.address >= 0 ? set.addresses[e.address]! : '0x0000000000000000000000000000000000000000'
+    const label = labelOf?.(address) ?? null
+    const r = rest(e)
+    const a = set.assets[e.asset]!
+    // one literal in the reported key order (spreading intermediate objects cost ~2 µs per endpoint)
+    const o: AccountEndpoint = {
+      address,
+      chain: a.chain,
+      asset: a.asset,
+      symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
+      cluster: null,
+      label: label ? `${label.category}:${label.entity}` : null,
+      amount: e.amount.toString(),
+      hops: e.hops,
+      reason: e.reason,
+      firstTime: r.firstTime,
+      lastTime: r.lastTime,
+      path: r.path,
+    }
+    if (r.destinations !== undefined) o.destinations = r.destinations
+    out[i] = o
+  }
+  return out
 }
