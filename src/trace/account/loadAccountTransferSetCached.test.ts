@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import {
   existsSync,
   mkdirSync,
@@ -156,6 +157,19 @@ describe.skipIf(!hasSharedData)('loadAccountTransferSetCached: the snapshot besi
     expect(r.snapshot.reason).toMatch(/^unreadable: EISDIR; not written: E/)
     rmSync(file, { recursive: true })
     expect(readdirSync(`${path}.cache`).filter((n) => n.includes('.tmp-'))).toEqual([]) // no temporary left
+  })
+
+  it('a write removes the temporary files of killed writers, not those of live processes', async () => {
+    const file = snapshotFile(path, 'last', [])
+    await cached()
+    const dead = spawnSync(process.execPath, ['-e', '']).pid! // exited: its pid names no process now
+    const names = [dead, process.pid, process.ppid].map((pid) => `account-last.bin.tmp-${pid}-k1ll3d`)
+    for (const n of names) writeFileSync(join(`${path}.cache`, n), 'partial')
+    rmSync(file)
+    expect((await cached()).snapshot.written).toBe(true)
+    const left = readdirSync(`${path}.cache`).filter((n) => n.includes('.tmp-'))
+    expect(left.sort()).toEqual(names.slice(1).sort())
+    for (const n of left) rmSync(join(`${path}.cache`, n))
   })
 
   it('an unwritable location or a read-only store only skips the write; :memory: and --no-cache use none', async () => {

@@ -11,7 +11,7 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { endianness } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import type { HoundStore } from '../../store/HoundStore.js'
@@ -43,6 +43,29 @@ export type SnapshotReport = {
 
 /** readFileSync's limit (2 GiB − 1): a larger snapshot could not be read back, so it is not written (~25M transfers). */
 const MAX_READ = 2 ** 31 - 1
+
+/** `<snapshot>.tmp-<pid>-<random>`: written by `pid`, renamed over the snapshot when complete. */
+const TMP = /^account-.*\.bin\.tmp-(\d+)-[0-9a-z]*$/
+
+/**
+ * Remove the temporary files a killed writer left behind (its process is gone). Only the process holding the store
+ * read-write writes here (DuckDB's lock), so a live writer's file is never touched; best effort.
+ */
+function removeDeadTemporaries(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const pid = Number(TMP.exec(name)?.[1] ?? 0)
+    if (pid === 0 || pid === process.pid) continue
+    try {
+      process.kill(pid, 0) // alive (or not ours to signal): leave it
+    } catch (e) {
+      try {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dir, name), { force: true })
+      } catch {
+        // not removable: the write goes ahead anyway
+      }
+    }
+  }
+}
 
 /** The snapshot file of `storePath` for these loader options. */
 export function snapshotFile(storePath: string, fee: FeeConvention, chains: readonly string[]): string {
@@ -141,6 +164,7 @@ export async function loadAccountTransferSetCached(
     else if (size > MAX_READ) report.reason = `${report.reason}; not written: ${size} bytes, more than one read takes`
     else {
       mkdirSync(dirname(file), { recursive: true })
+      removeDeadTemporaries(dirname(file))
       const fd = openSync(tmp, 'wx')
       try {
         for (const b of parts) for (let off = 0; off < b.length; ) off += writeSync(fd, b, off)
