@@ -11,7 +11,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBuilt, hound } from '../../cli/_runHound.js'
 import { hasSharedData } from '../../core/_testData.js'
@@ -20,9 +21,29 @@ import { HoundStore } from '../../store/HoundStore.js'
 import { BRIDGE, DEST, MIXER, PAIR, richStore, TOKB, TX, X } from './_testRichStore.js'
 import { setView } from './_testSetView.js'
 import { type FeeConvention, KIND_ERC20, linkKinds } from './AccountTransferSet.js'
-import { accountStoreFingerprint } from './accountStoreFingerprint.js'
+import { accountStoreFingerprint, loaderModules } from './accountStoreFingerprint.js'
 import { loadAccountTransferSet } from './loadAccountTransferSet.js'
 import { loadAccountTransferSetCached, snapshotFile } from './loadAccountTransferSetCached.js'
+
+describe('loaderModules: the code hash covers the loader', () => {
+  it('every module the loader and the snapshot reader import at run time is hashed (or cannot shape the set)', () => {
+    const here = new URL('.', import.meta.url)
+    const key = (u: URL) => relative(fileURLToPath(here), fileURLToPath(u)).replace(/\.ts$/, '')
+    // raise errors or run DDL only: nothing they do ends up in a loaded set
+    const inert = new Set(['../../core/errors', '../../store/evmSchema'])
+    const seen = new Set<string>()
+    const todo = ['loadAccountTransferSet', 'accountSetSnapshot'].map((m) => new URL(`${m}.ts`, here))
+    for (let u = todo.pop(); u; u = todo.pop()) {
+      const k = key(u)
+      if (seen.has(k) || inert.has(k)) continue
+      seen.add(k)
+      for (const [, spec] of readFileSync(u, 'utf8').matchAll(/^import (?!type )[^;]*? from '(\.[^']*)\.js'/gm))
+        todo.push(new URL(`${spec}.ts`, u))
+    }
+    const listed = new Set(loaderModules.map((m) => m.replace(/^\.\//, '')))
+    expect([...seen].filter((m) => !listed.has(m))).toEqual([])
+  })
+})
 
 const probes = [TX.swap, TX.avax, '0x'.padEnd(66, '0'), 'withdrawal:0:0']
 
