@@ -40,11 +40,13 @@ export const commandModules: readonly (readonly [names: readonly string[], load:
 /**
  * The command the arguments name (the first word that is not an option or the value of the global `--db`), or
  * null (`--help`, `help`, a typo: then every command is loaded, for the full help and commander's suggestions).
+ * A help option before the command (`hound --help trace`) asks for the program's help, which lists every command.
  */
 export function namedCommand(argv: readonly string[]): string | null {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--db') i++
+    else if (a === '--help' || a === '-h') return null
     else if (!a.startsWith('-')) return commandModules.some(([names]) => names.includes(a)) ? a : null
   }
   return null
