@@ -322,13 +322,13 @@ export function accountEndpoints<
     const address = e.address >= 0 ? set.addresses[e.address]! : '0x0000000000000000000000000000000000000000'
     const label = labelOf?.(address) ?? null
     const r = rest(e)
-    const a = set.assets[e.asset]!
+    const a = assetJson(set, e.asset)
     // one literal in the reported key order (spreading intermediate objects cost ~2 µs per endpoint)
     const o: AccountEndpoint = {
       address,
       chain: a.chain,
       asset: a.asset,
-      symbol: a.symbol ?? (a.asset === 'ETH' ? 'ETH' : null),
+      symbol: a.symbol,
       cluster: null,
       label: label ? `${label.category}:${label.entity}` : null,
       amount: e.amount.toString(),
