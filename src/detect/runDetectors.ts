@@ -46,34 +46,40 @@ export function runDetectors(g: UtxoGraph, o: RunDetectorsOptions = {}): Alert[]
   if (needed.has('mixer')) found.push(...detectMixerFlows(g, labels, upstreamSince))
   if (needed.has('fan_out') || needed.has('fan_in')) {
     // a fan-out whose parts go into different laundering patterns (a route split) needs those patterns first
+    // (only fan-outs read them: a fan-in-only run skips the chain-hop pass)
     const downstream = new Map<number, string>()
-    const mark = (a: Alert, kind: string) => {
-      for (const id of a.txids) {
-        const t = g.names.txIndex(id)
-        if (t >= 0 && !downstream.has(t)) downstream.set(t, kind)
-      }
+    if (needed.has('fan_out')) {
+      flagTxs(
+        g,
+        found.filter((a) => (a.kind === 'mixer' ? a.code === 'mixer.deposit' : a.confidence >= 0.9)),
+        downstream,
+      )
+      flagTxs(g, detectChainHops(g, labels, o.memos), downstream) // conversions, whatever their grade
     }
-    for (const a of found) {
-      if (a.kind === 'mixer' ? a.code === 'mixer.deposit' : a.confidence >= 0.9) mark(a, a.kind)
-    }
-    for (const a of detectChainHops(g, labels, o.memos)) mark(a, 'chain_hop') // conversions, whatever their grade
     found.push(...detectFanOutIn(g, labels, {}, upstreamSince, downstream))
   }
   if (kinds.has('coinjoin')) out.push(...detectCoinJoinParticipation(g, since))
   for (const a of found) if (kinds.has(a.kind) && (since === undefined || a.height >= since)) out.push(a)
   if (kinds.has('chain_hop')) {
-    const upstream = new Map<number, string>()
-    for (const a of found) {
-      if (!upstreamKinds.has(a.kind) || a.confidence < 0.9) continue
-      for (const id of a.txids) {
-        const t = g.names.txIndex(id)
-        if (t >= 0 && !upstream.has(t)) upstream.set(t, a.kind)
-      }
-    }
+    const upstream = flagTxs(
+      g,
+      found.filter((a) => upstreamKinds.has(a.kind) && a.confidence >= 0.9),
+      new Map(),
+    )
     out.push(...detectChainHops(g, labels, o.memos, since, upstream))
   }
   const min = o.minConfidence ?? 0
   return out
     .filter((a) => a.confidence >= min)
     .sort((a, b) => a.height - b.height || a.kind.localeCompare(b.kind) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+}
+
+/** Marks each transaction of `alerts` (graph tx index) with the kind of the first alert naming it; returns `into`. */
+function flagTxs(g: UtxoGraph, alerts: readonly Alert[], into: Map<number, string>): Map<number, string> {
+  for (const a of alerts)
+    for (const id of a.txids) {
+      const t = g.names.txIndex(id)
+      if (t >= 0 && !into.has(t)) into.set(t, a.kind)
+    }
+  return into
 }
