@@ -1,7 +1,8 @@
 // Account-model trace end to end (run after `npm run build`): node bench/accountTrace.bench.js [--transfers 1000000]
 //   [--warm 3] [--fees]
-// Builds an N-transfer EVM store exactly as bench/evm.bench.js benchTrace() does (same generator, copied: power-law
-// senders over 100k addresses, one seed sending the first 1,000, one transaction per transfer), then times
+// Builds an N-transfer EVM store exactly as bench/evm.bench.js benchTrace() does (the same generator,
+// bench/_accountSet.js: power-law senders over 100k addresses, one seed sending the first 1,000, one transaction per
+// transfer), then times
 //   in this process: the SQL load (loadAccountTransferSet), the store fingerprint, encoding + writing the snapshot,
 //   reading + decoding it (and checks the decoded set equals the SQL one);
 //   as a child process: `hound trace <seed> --policy haircut --json` cold (no snapshot: SQL build + write), warm
@@ -25,13 +26,12 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ChunkAppender } from '../dist/store/ChunkAppender.js'
-import { ensureEvmSchema, evmTransferColumns, kindsOf } from '../dist/store/evmSchema.js'
 import { HoundStore } from '../dist/store/HoundStore.js'
 import { decodeAccountSetSnapshot, encodeAccountSetSnapshot } from '../dist/trace/account/accountSetSnapshot.js'
 import { accountStoreFingerprint } from '../dist/trace/account/accountStoreFingerprint.js'
 import { loadAccountTransferSet } from '../dist/trace/account/loadAccountTransferSet.js'
 import { snapshotFile } from '../dist/trace/account/loadAccountTransferSetCached.js'
+import { SEED, writeSyntheticTransfers } from './_accountSet.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const arg = (name, def) => {
@@ -43,39 +43,12 @@ const WARM = arg('--warm', 3)
 // --fees: also one evm_txs row per transaction with a gas fee, as `hound ingest evm` writes them (the set then has a
 // fee row per transaction: 2N rows, and the fingerprint reads evm_txs too)
 const FEES = process.argv.includes('--fees')
-const SEED = `0x${'0'.repeat(40)}`
 const load0 = loadavg()
 
-/** The synthetic store of bench/evm.bench.js benchTrace() (same generator, same rows). */
+/** The synthetic store of bench/evm.bench.js benchTrace() (same generator, same rows), with --fees a fee per tx. */
 async function buildStore(path) {
   const store = await HoundStore.open(path)
-  await ensureEvmSchema(store)
-  let seed = 42
-  // 32-bit LCG step in exact integer arithmetic (seed * 1103515245 as a double lost the low bits and cycled within
-  // ~10k draws: the set had 19,805 distinct addresses instead of ~100k)
-  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff
-  const A = 100_000
-  const addr = (i) => `0x${i.toString(16).padStart(40, '0')}`
-  const w = new ChunkAppender(await store.appender('evm_transfers'), kindsOf(evmTransferColumns), 'evm_transfers')
-  for (let i = 0; i < N; i++) {
-    const f = i < 1000 ? 0 : Math.floor(A * rnd() ** 3)
-    const t = Math.floor(A * rnd())
-    w.str(0, 'evm-1')
-    w.i64(1, i >> 7)
-    w.i64(2, 1_700_000_000 + (i >> 7) * 12)
-    w.i32(3, i & 127)
-    w.i64(4, 0)
-    w.str(5, `0x${i.toString(16).padStart(64, '0')}`)
-    w.u8(6, 0)
-    w.str(7, addr(f))
-    w.str(8, addr(t))
-    w.str(9, 'ETH')
-    w.str(10, (BigInt(Math.floor(rnd() * 1e9)) * 10n ** 9n).toString())
-    w.null(11)
-    w.str(12, 'bench')
-    w.endRow()
-  }
-  w.close()
+  await writeSyntheticTransfers(store, N)
   if (FEES)
     await store.run(`INSERT INTO evm_txs (chain, block, tx_index, hash, time, from_addr, to_addr, value, gas_used,
         gas_price, effective_gas_price, fee, status, type, nonce)

@@ -24,13 +24,12 @@ import { fileURLToPath } from 'node:url'
 import { createPublicClient, createWalletClient, http } from 'viem'
 import { EvmRpc } from '../dist/evm/EvmRpc.js'
 import { ingestEvm } from '../dist/evm/ingestEvm.js'
-import { ChunkAppender } from '../dist/store/ChunkAppender.js'
-import { ensureEvmSchema, evmTransferColumns, kindsOf } from '../dist/store/evmSchema.js'
 import { HoundStore } from '../dist/store/HoundStore.js'
 import { loadAccountTransferSet } from '../dist/trace/account/loadAccountTransferSet.js'
 import { accountPolicies, propagateAccountTaint } from '../dist/trace/account/propagateAccountTaint.js'
 import { traceAccounts } from '../dist/trace/account/traceAccounts.js'
 import { traceAccountsBackward } from '../dist/trace/account/traceAccountsBackward.js'
+import { SEED, writeSyntheticTransfers } from './_accountSet.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const arg = (name, def) => {
@@ -391,39 +390,11 @@ async function benchIngest(traced, nodeName) {
 }
 
 async function benchTrace() {
-  // N transfers written to a DuckDB store file: power-law senders over 100k addresses, one seed sending the first
-  // 1,000, one asset, one transaction per transfer (deterministic: DuckDB's hash of the row number)
+  // N transfers written to a DuckDB store file (bench/_accountSet.js: power-law senders over 100k addresses, one seed
+  // sending the first 1,000, one asset, one transaction per transfer)
   const dir = mkdtempSync(join(tmpdir(), 'hound-bench-acct-'))
   const store = await HoundStore.open(join(dir, 'acct.duckdb'))
-  await ensureEvmSchema(store)
-  // the same synthetic rows as the earlier in-memory bench (same generator), appended to the store
-  let seed = 42
-  // 32-bit LCG step in exact integer arithmetic (seed * 1103515245 as a double lost the low bits and cycled within
-  // ~10k draws: the set had 19,805 distinct addresses instead of ~100k)
-  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff
-  const A = 100_000
-  const addr = (i) => `0x${i.toString(16).padStart(40, '0')}`
-  const w = new ChunkAppender(await store.appender('evm_transfers'), kindsOf(evmTransferColumns), 'evm_transfers')
-  for (let i = 0; i < N_TRANSFERS; i++) {
-    const f = i < 1000 ? 0 : Math.floor(A * rnd() ** 3)
-    const t = Math.floor(A * rnd())
-    w.str(0, 'evm-1')
-    w.i64(1, i >> 7)
-    w.i64(2, 1_700_000_000 + (i >> 7) * 12)
-    w.i32(3, i & 127)
-    w.i64(4, 0)
-    w.str(5, `0x${i.toString(16).padStart(64, '0')}`)
-    w.u8(6, 0)
-    w.str(7, addr(f))
-    w.str(8, addr(t))
-    w.str(9, 'ETH')
-    w.str(10, (BigInt(Math.floor(rnd() * 1e9)) * 10n ** 9n).toString())
-    w.null(11)
-    w.str(12, 'bench')
-    w.endRow()
-  }
-  w.close()
-  const addr0 = `0x${'0'.repeat(40)}`
+  await writeSyntheticTransfers(store, N_TRANSFERS)
   const cpu0 = process.cpuUsage()
   let t0 = performance.now()
   const set = await loadAccountTransferSet(store, { fee: 'ignore' })
@@ -434,12 +405,12 @@ async function benchTrace() {
   const out = []
   for (const policy of accountPolicies) {
     t0 = performance.now()
-    const r = propagateAccountTaint(set, { policy, seedAddresses: new Set([set.addressIndex.get(addr0)]) })
+    const r = propagateAccountTaint(set, { policy, seedAddresses: new Set([set.addressIndex.get(SEED)]) })
     const ms = performance.now() - t0
     out.push({ policy, ms, tainted: r.stats.taintedRows })
   }
   t0 = performance.now()
-  const tr = traceAccounts(set, { policy: 'haircut', seeds: [addr0], maxOutputs: 1000 })
+  const tr = traceAccounts(set, { policy: 'haircut', seeds: [SEED], maxOutputs: 1000 })
   const fullMs = performance.now() - t0
   // backward from everything the busiest receiver got, 10 hops back
   const inflows = new Int32Array(set.addresses.length)
