@@ -114,6 +114,11 @@ function collectionResource(col: (typeof COLLECTIONS)[number], k: ApiKeyRecord) 
   }
 }
 
+const BAD_VERSIONS = 'match[version] must be last, first, all or timestamps'
+/** Whether some match[version] value is neither last, first, all nor a timestamp. */
+const badVersions = (vs: readonly string[]) =>
+  vs.some((v) => v !== 'last' && v !== 'first' && v !== 'all' && Number.isNaN(micros(v)))
+
 /**
  * The TAXII filters of a request (match[id|type|version|spec_version], added_after, limit, next) as a PageQuery,
  * or the problem as a string.
@@ -136,8 +141,7 @@ function pageQuery(c: Context, maxTlp: Tlp, withJson: boolean, fixedId?: string)
     after = Math.max(after ?? 0, micros(da))
   }
   const versions = list('match[version]') ?? ['last']
-  if (versions.some((v) => v !== 'last' && v !== 'first' && v !== 'all' && Number.isNaN(micros(v))))
-    return 'match[version] must be last, first, all or timestamps'
+  if (badVersions(versions)) return BAD_VERSIONS
   const ids = fixedId ? [fixedId] : list('match[id]')
   const types = list('match[type]')
   const specVersions = list('match[spec_version]')
@@ -157,6 +161,16 @@ function pageQuery(c: Context, maxTlp: Tlp, withJson: boolean, fixedId?: string)
 const nextToken = (p: Page) => {
   const last = p.items[p.items.length - 1]
   return p.more && last ? Buffer.from(`${last.dateAdded}|${last.id}`).toString('base64url') : undefined
+}
+
+/** An objects envelope of a page, assembled from the stored JSON text without re-parsing it. */
+const objectsEnvelope = (c: Context, p: Page) => {
+  const next = nextToken(p)
+  return c.body(
+    `{"more":${p.more}${next ? `,"next":"${next}"` : ''},"objects":[${p.items.map((e) => e.json).join(',')}]}`,
+    200,
+    { 'content-type': TAXII_MEDIA, ...pageHeaders(p) },
+  )
 }
 
 function pageHeaders(p: Page): Record<string, string> {
@@ -227,14 +241,7 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
         if (r.err) return r.err
         const q = pageQuery(c, r.k.maxTlp, true)
         if (typeof q === 'string') return taxiiError(c, 400, 'Bad Request', q)
-        const p = await o.collections.page(r.x.id, q)
-        const next = nextToken(p)
-        // the objects' JSON is stored as text: the envelope is assembled without re-parsing it
-        return c.body(
-          `{"more":${p.more}${next ? `,"next":"${next}"` : ''},"objects":[${p.items.map((e) => e.json).join(',')}]}`,
-          200,
-          { 'content-type': TAXII_MEDIA, ...pageHeaders(p) },
-        )
+        return objectsEnvelope(c, await o.collections.page(r.x.id, q))
       })
       app.get(`${API}/collections/:cid/manifest/`, a, async (c) => {
         const r = readable(c)
@@ -266,22 +273,15 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
         if (typeof q === 'string') return taxiiError(c, 400, 'Bad Request', q)
         const p = await o.collections.page(r.x.id, q)
         if (p.items.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
-        const next = nextToken(p)
-        return c.body(
-          `{"more":${p.more}${next ? `,"next":"${next}"` : ''},"objects":[${p.items.map((e) => e.json).join(',')}]}`,
-          200,
-          { 'content-type': TAXII_MEDIA, ...pageHeaders(p) },
-        )
+        return objectsEnvelope(c, p)
       })
       app.get(`${API}/collections/:cid/objects/:oid/versions/`, a, async (c) => {
         const r = readable(c)
         if (r.err) return r.err
         const list = await o.collections.versions(r.x.id, c.req.param('oid'), r.k.maxTlp)
         if (list.length === 0) return taxiiError(c, 404, 'Not Found', 'no such object')
-        return json(c, { more: false, versions: list.map((e) => e.version) }, 200, {
-          'X-TAXII-Date-Added-First': list[0]!.dateAdded,
-          'X-TAXII-Date-Added-Last': list[list.length - 1]!.dateAdded,
-        })
+        const versions = list.map((e) => e.version)
+        return json(c, { more: false, versions }, 200, pageHeaders({ items: list, more: false }))
       })
       // TAXII 2.1 §5.7: delete an object (all versions, or those given by match[version]/match[spec_version]) from a
       // collection the key may write to. The audience collections mirror our export (not writable): only the inbox.
@@ -292,8 +292,7 @@ export function taxiiRoutes(o: TaxiiOptions): RouteModule {
         if (!canWrite(k, x.writable))
           return taxiiError(c, 403, 'Forbidden', 'this key may not delete from this collection')
         const versions = c.req.query('match[version]')?.split(',')
-        if (versions?.some((v) => v !== 'last' && v !== 'first' && v !== 'all' && Number.isNaN(micros(v))))
-          return taxiiError(c, 400, 'Bad Request', 'match[version] must be last, first, all or timestamps')
+        if (versions && badVersions(versions)) return taxiiError(c, 400, 'Bad Request', BAD_VERSIONS)
         const specVersions = c.req.query('match[spec_version]')?.split(',')
         const n = await o.collections.remove(x.id, c.req.param('oid'), {
           ...(versions ? { versions } : {}),
