@@ -54,7 +54,6 @@ export class BundleTokenizer {
   private depth = 0
   private inStr = false
   private esc = false
-  private seenObjects = false
   /** Top-level `type` and `id` (parsed), when present. */
   type: unknown = undefined
   id: unknown = undefined
@@ -215,8 +214,7 @@ export class BundleTokenizer {
           this.state = this.key === 'objects' ? 'arrStart' : 'value'
           break
         case 'arrStart':
-          if (this.seenObjects) this.fail('"objects" given twice')
-          this.seenObjects = true
+          if (this.hasObjects) this.fail('"objects" given twice')
           this.hasObjects = true
           if (c !== 0x5b) this.fail('"objects" is not a list')
           this.pos++

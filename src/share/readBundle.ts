@@ -45,8 +45,8 @@ export function jsonDepth(v: unknown, limit: number): number {
   return max
 }
 
-function reject(file: string, msg: string, details: Record<string, unknown> = {}): never {
-  throw new ImportError(`${file}: bundle rejected: ${msg}`, { details: { file, ...details } })
+function reject(file: string, msg: string): never {
+  throw new ImportError(`${file}: bundle rejected: ${msg}`, { details: { file } })
 }
 
 /**
@@ -58,21 +58,13 @@ export async function* readBundleObjects(file: string, limits: Partial<BundleLim
   const l = { ...defaultBundleLimits, ...limits }
   const size = statSync(file).size
   if (size > l.maxBytes) reject(file, `file of ${size} bytes is over the ${l.maxBytes}-byte limit`)
-  yield* tokenizedBundleObjects(file, l)
-}
-
-/** Any JSON layout, through the streaming tokenizer (see module doc). */
-async function* tokenizedBundleObjects(file: string, l: BundleLimits): AsyncGenerator<unknown> {
   const tok = new BundleTokenizer({ maxDepth: l.maxDepth, maxElementChars: l.maxJsonBytes })
   let n = 0
-  const check = (objs: unknown[]) => {
-    n += objs.length
-    if (n > l.maxObjects) reject(file, `more than ${l.maxObjects} objects`)
-  }
   try {
     for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
       const objs = tok.push(chunk as string)
-      check(objs)
+      n += objs.length
+      if (n > l.maxObjects) reject(file, `more than ${l.maxObjects} objects`)
       yield* objs
     }
     tok.end()
@@ -82,25 +74,4 @@ async function* tokenizedBundleObjects(file: string, l: BundleLimits): AsyncGene
   }
   if (tok.type !== 'bundle') reject(file, `type is ${JSON.stringify(tok.type)}, not "bundle"`)
   if (!isStixId(tok.id, 'bundle')) reject(file, `bad bundle id ${JSON.stringify(tok.id)}`)
-}
-
-/** The objects of an already parsed bundle, after the structural checks. */
-export function* checkedBundleObjects(
-  doc: unknown,
-  limits: Partial<BundleLimits> = {},
-  file = '<bundle>',
-): Generator<unknown> {
-  const l = { ...defaultBundleLimits, ...limits }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) reject(file, 'not a JSON object')
-  const b = doc as Record<string, unknown>
-  if (b.type !== 'bundle') reject(file, `type is ${JSON.stringify(b.type)}, not "bundle"`)
-  if (!isStixId(b.id, 'bundle')) reject(file, `bad bundle id ${JSON.stringify(b.id)}`)
-  if (b.objects === undefined) return
-  if (!Array.isArray(b.objects)) reject(file, '"objects" is not a list')
-  if (b.objects.length > l.maxObjects) reject(file, `${b.objects.length} objects, over the ${l.maxObjects} limit`)
-  b.objects.forEach((o, i) => {
-    if (jsonDepth(o, l.maxDepth) > l.maxDepth)
-      reject(file, `objects[${i}] nests deeper than ${l.maxDepth}`, { index: i })
-  })
-  yield* b.objects
 }
