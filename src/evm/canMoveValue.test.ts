@@ -1,33 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { runtimeCode } from './_testContracts.js'
 import { canMoveValue } from './fetchEvmBlocks.js'
-
-/** Runtime (deployed) bytecode of the scenario contracts, compiled with the solc npm package. */
-function runtimeCode(): Record<string, string> {
-  const solc = createRequire(import.meta.url)('solc') as { compile(input: string): string }
-  const dir = fileURLToPath(new URL('./_contracts/', import.meta.url))
-  const sources: Record<string, { content: string }> = {}
-  for (const f of ['Token.sol', 'Mixer.sol', 'Pair.sol']) sources[f] = { content: readFileSync(dir + f, 'utf8') }
-  const out = JSON.parse(
-    solc.compile(
-      JSON.stringify({
-        language: 'Solidity',
-        sources,
-        settings: {
-          optimizer: { enabled: true, runs: 200 },
-          evmVersion: 'paris',
-          outputSelection: { '*': { '*': ['evm.deployedBytecode.object'] } },
-        },
-      }),
-    ),
-  ) as { contracts: Record<string, Record<string, { evm: { deployedBytecode: { object: string } } }>> }
-  const res: Record<string, string> = {}
-  for (const file of Object.values(out.contracts))
-    for (const [name, c] of Object.entries(file)) res[name] = `0x${c.evm.deployedBytecode.object}`
-  return res
-}
 
 describe('canMoveValue: which contracts need an internal-call trace', () => {
   const code = runtimeCode()
