@@ -22,7 +22,7 @@ import type { HoundStore } from '../store/HoundStore.js'
 import { ensureIntelSchema } from '../store/intelSchema.js'
 import { ensureShareSchema } from '../store/shareSchema.js'
 import { ImportStage } from './ImportStage.js'
-import { commitImport, type ImportReport } from './importStix.js'
+import { commitImport, guessChain, type ImportReport } from './importStix.js'
 import { defaultBundleLimits, jsonDepth } from './readBundle.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -142,9 +142,7 @@ export async function importMispFeed(
         seen.add(c.canonical)
         const cm = /^([a-z_]+): (.*)$/s.exec(comments.get(a.value) ?? '')
         const category = cm && (labelCategories as readonly string[]).includes(cm[1]!) ? (cm[1] as LabelCategory) : null
-        const chain =
-          (symbol && CHAIN_OF_SYMBOL[symbol]) ??
-          (c.kind === 'evm' ? 'evm-1' : /^(bc1|[13])/.test(c.canonical) ? 'btc' : 'unknown')
+        const chain = (symbol && CHAIN_OF_SYMBOL[symbol]) ?? guessChain(c.canonical, c.kind)
         institutions.add(institution)
         indicators++
         stage.label({

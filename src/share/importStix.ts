@@ -135,7 +135,8 @@ function fixedCategoryOf(ext: unknown, labels: unknown): LabelCategory | null {
   return null
 }
 
-function guessChain(canonical: string, kind: string): string {
+/** The chain an address's form implies when nothing states it (shared with the MISP importer). */
+export function guessChain(canonical: string, kind: string): string {
   if (kind === 'evm') return 'evm-1'
   if (/^(bc1|[13])/.test(canonical)) return 'btc'
   return 'unknown'
