@@ -4,12 +4,12 @@
 // Run after `npm run build`:
 //   node bench/share.bench.js [--sizes 100000,1000000] [--taxii 100000] [--psi 2000] [--skip lines,layout,taxii,psi]
 // Every phase is a child process reporting its wall time, CPU time (user + system, all threads) and peak RSS; the
-// import runs twice per size: our line format (read line by line) and the same bundle as one JSON line (read by the
-// streaming tokenizer), to show memory does not grow with the bundle in either path.
+// import runs twice per size: our line format and the same bundle as one JSON line (both read by the streaming
+// tokenizer, src/share/BundleTokenizer.ts), to show memory does not grow with the bundle in either layout.
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -218,8 +218,10 @@ else {
   const NT = arg('taxii', 100_000)
   const NP = arg('psi', 2000)
   const dir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'hound-share-bench-'))
-  const { execSync } = await import('node:child_process')
-  const load = () => execSync('cat /proc/loadavg', { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')
   const run = (...a) => {
     const t = performance.now()
     const out = execFileSync(process.execPath, [self, ...a], { encoding: 'utf8', maxBuffer: 1 << 20 })
