@@ -107,53 +107,51 @@ export function register(program: Command): void {
         store.close()
       }
       await recordScreening(o, r)
-      {
-        if (o.json) return printJson(r)
-        const dv = r.dataVersion
-        const lines = [
-          `${r.address}: ${r.risk.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`,
-          `data version: intel ${dv.intel}, chain ${dv.chain ?? '-'} tip ${dv.tipHeight ?? '-'}; policy ${r.policy}`,
-        ]
-        if (r.cluster) {
-          lines.push(
-            `cluster ${r.cluster.id} (${r.cluster.size} addresses)${r.cluster.exposureOfCluster ? ': exposure of the whole cluster' : ''}`,
-          )
-        }
-        if (r.labels.length) {
-          lines.push('', 'labels:')
-          lines.push(
-            formatTable(
-              ['category', 'entity', 'source', 'confidence', 'tlp', 'valid from', 'reference'],
-              r.labels.map((l) => [l.category, l.entity, l.source, l.confidence, l.tlp, l.validFrom, l.reference]),
-            ),
-          )
-        }
-        if (r.exposure) {
-          for (const side of ['incoming', 'outgoing'] as const) {
-            const s = r.exposure[side]
-            lines.push('', `${side}: ${formatBtc(s.total)} BTC, E = ${s.score.toFixed(4)}`)
-            if (s.categories.length) {
+      if (o.json) return printJson(r)
+      const dv = r.dataVersion
+      const lines = [
+        `${r.address}: ${r.risk.toUpperCase()}${r.reasons.length ? ` (${r.reasons.join('; ')})` : ''}`,
+        `data version: intel ${dv.intel}, chain ${dv.chain ?? '-'} tip ${dv.tipHeight ?? '-'}; policy ${r.policy}`,
+      ]
+      if (r.cluster) {
+        lines.push(
+          `cluster ${r.cluster.id} (${r.cluster.size} addresses)${r.cluster.exposureOfCluster ? ': exposure of the whole cluster' : ''}`,
+        )
+      }
+      if (r.labels.length) {
+        lines.push('', 'labels:')
+        lines.push(
+          formatTable(
+            ['category', 'entity', 'source', 'confidence', 'tlp', 'valid from', 'reference'],
+            r.labels.map((l) => [l.category, l.entity, l.source, l.confidence, l.tlp, l.validFrom, l.reference]),
+          ),
+        )
+      }
+      if (r.exposure) {
+        for (const side of ['incoming', 'outgoing'] as const) {
+          const s = r.exposure[side]
+          lines.push('', `${side}: ${formatBtc(s.total)} BTC, E = ${s.score.toFixed(4)}`)
+          if (s.categories.length) {
+            lines.push(
+              formatTable(
+                ['category', 'direct %', 'indirect %', 'min hop', 'entities'],
+                s.categories.map((c) => [
+                  c.category,
+                  (100 * c.direct).toFixed(2),
+                  (100 * c.indirect).toFixed(2),
+                  c.minHop,
+                  c.entities.join(', '),
+                ]),
+              ),
+            )
+            for (const p of s.paths.slice(0, 5)) {
               lines.push(
-                formatTable(
-                  ['category', 'direct %', 'indirect %', 'min hop', 'entities'],
-                  s.categories.map((c) => [
-                    c.category,
-                    (100 * c.direct).toFixed(2),
-                    (100 * c.indirect).toFixed(2),
-                    c.minHop,
-                    c.entities.join(', '),
-                  ]),
-                ),
+                `  ${p.category} ${p.entity} hop ${p.hop} ${formatBtc(p.amount)} BTC: ${p.steps.map((x) => x.address ?? '?').join(' → ')}`,
               )
-              for (const p of s.paths.slice(0, 5)) {
-                lines.push(
-                  `  ${p.category} ${p.entity} hop ${p.hop} ${formatBtc(p.amount)} BTC: ${p.steps.map((x) => x.address ?? '?').join(' → ')}`,
-                )
-              }
             }
           }
-        } else if (dv.tipHeight !== null) lines.push('', 'exposure: address not in the loaded chain data')
-        process.stdout.write(`${lines.join('\n')}\n`)
-      }
+        }
+      } else if (dv.tipHeight !== null) lines.push('', 'exposure: address not in the loaded chain data')
+      process.stdout.write(`${lines.join('\n')}\n`)
     })
 }
