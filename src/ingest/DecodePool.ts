@@ -7,11 +7,9 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { classifyOutputs } from '../btc/classifyOutputs.js'
-import { decodeBlockRaw } from '../btc/decodeBlock.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import { errorClasses, HoundError, SourceError } from '../core/errors.js'
-import { type ColumnarBlock, columnarize, inBlockOrder } from './columnarBlock.js'
+import { type ColumnarBlock, decodeColumnar } from './columnarBlock.js'
 import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decodeWorker.js'
 import { threadCpuSeconds } from './threadCpu.js'
 import type { RawBlock } from './types.js'
@@ -107,20 +105,8 @@ export class DecodePool {
     const { where, baseOffset } = whereOf(raw)
     if (this.workers.length === 0) {
       try {
-        const dec = decodeBlockRaw(raw.bytes, { where, baseOffset })
-        const block = dec.block
-        if (raw.hash && block.header.hash !== raw.hash) {
-          throw new SourceError(
-            `block at height ${raw.height} hashes to ${block.header.hash}, source said ${raw.hash}`,
-            {
-              details: { height: raw.height },
-            },
-          )
-        }
-        const keys = { bytes: raw.bytes, txids: dec.txids, prevouts: dec.prevouts }
-        return Promise.resolve(
-          columnarize(raw.height, block, inBlockOrder(classifyOutputs(block, this.network)), this.addrSeeds, keys),
-        )
+        const c = decodeColumnar(raw.bytes, { where, baseOffset }, raw.height, raw.hash, this.network, this.addrSeeds)
+        return Promise.resolve(c)
       } catch (e) {
         const p = Promise.reject(e)
         p.catch(() => {})

@@ -5,7 +5,11 @@
  * whereas thousands of small objects per block would cost as much as decoding them.
  * @module
  */
+import { classifyOutputs } from '../btc/classifyOutputs.js'
+import { type DecodeBlockOptions, decodeBlockRaw } from '../btc/decodeBlock.js'
+import type { BtcNetwork } from '../btc/networks.js'
 import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
+import { SourceError } from '../core/errors.js'
 import { type ScriptType, scriptTypes } from '../core/model.js'
 import { ADDRESS_KEY_WORDS, addressKeyInto } from './AddressMap.js'
 import { KEY_WORDS, txidKeyFromBytes, txidKeyInto } from './txidKey.js'
@@ -205,4 +209,31 @@ export function inBlockOrder(classified: readonly ClassifiedScript[]): (script: 
     if (c === undefined) throw new Error(`classification out of step: output ${k - 1} of ${classified.length}`)
     return c
   }
+}
+
+/**
+ * The decode step of ingest, as the decode worker runs it (and DecodePool in its own thread when it has no workers):
+ * decode `bytes` with the merkle check (`decodeBlockRaw`), check the header hash against `hash` (the source's claim;
+ * '' skips it: SourceError on a mismatch), classify the outputs with batched checksums (`classifyOutputs`) and lay the
+ * block out in columns, the txid keys read from the binary txids.
+ */
+export function decodeColumnar(
+  bytes: Uint8Array,
+  opts: DecodeBlockOptions,
+  height: number,
+  hash: string,
+  network: BtcNetwork,
+  addrSeeds: Uint32Array,
+): ColumnarBlock {
+  const { block, txids, prevouts } = decodeBlockRaw(bytes, opts)
+  if (hash && block.header.hash !== hash) {
+    throw new SourceError(`block at height ${height} hashes to ${block.header.hash}, source said ${hash}`, {
+      details: { height },
+    })
+  }
+  return columnarize(height, block, inBlockOrder(classifyOutputs(block, network)), addrSeeds, {
+    bytes,
+    txids,
+    prevouts,
+  })
 }

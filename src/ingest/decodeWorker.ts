@@ -4,11 +4,9 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { classifyOutputs } from '../btc/classifyOutputs.js'
-import { decodeBlockRaw } from '../btc/decodeBlock.js'
 import { getNetwork } from '../btc/networks.js'
 import { isHoundError } from '../core/errors.js'
-import { columnarize, inBlockOrder, transferables } from './columnarBlock.js'
+import { decodeColumnar, transferables } from './columnarBlock.js'
 import { currentThreadId } from './threadCpu.js'
 
 export type DecodeRequest = {
@@ -38,23 +36,8 @@ if (port) {
   port.on('message', (r: DecodeRequest) => {
     try {
       const net = getNetwork(r.network)
-      const raw = decodeBlockRaw(r.bytes, { where: r.where, baseOffset: r.baseOffset })
-      const block = raw.block
-      if (r.hash && block.header.hash !== r.hash) {
-        throw Object.assign(
-          new Error(`block at height ${r.height} hashes to ${block.header.hash}, source said ${r.hash}`),
-          {
-            code: 'HOUND_ERR_SOURCE',
-            name: 'SourceError',
-            details: { height: r.height },
-          },
-        )
-      }
-      const c = columnarize(r.height, block, inBlockOrder(classifyOutputs(block, net)), addrSeeds, {
-        bytes: r.bytes,
-        txids: raw.txids,
-        prevouts: raw.prevouts,
-      })
+      const where = { where: r.where, baseOffset: r.baseOffset }
+      const c = decodeColumnar(r.bytes, where, r.height, r.hash, net, addrSeeds)
       port.postMessage({ seq: r.seq, block: c } satisfies DecodeReply, transferables(c))
     } catch (e) {
       const err = e as { name?: string; code?: string; message?: string; details?: Record<string, unknown> }
