@@ -7,7 +7,7 @@
  */
 import { InvalidInputError, NotFoundError } from '../../core/errors.js'
 import { isServiceCategory, type LabelCategory } from '../../core/model.js'
-import { type AccountTransferSet, linkKinds, transferKinds } from './AccountTransferSet.js'
+import { type AccountTransferSet, KIND_FEE, linkKinds, transferKinds } from './AccountTransferSet.js'
 import { type AccountPolicy, propagateAccountTaint } from './propagateAccountTaint.js'
 
 export type AccountLabel = { readonly category: LabelCategory; readonly entity: string }
@@ -88,8 +88,9 @@ export type AccountTraceResult = {
   stats: { rows: number; taintedRows: number; outputsTruncated: boolean; openingBalance: string; ms: number }
 }
 
-const ADDR = /^0x[0-9a-fA-F]{40}$/
-const TXH = /^0x[0-9a-fA-F]{64}$/
+/** An EVM address seed (0x + 40 hex) and a transaction hash seed (0x + 64 hex), any case. */
+export const ADDR = /^0x[0-9a-fA-F]{40}$/
+export const TXH = /^0x[0-9a-fA-F]{64}$/
 
 /** True when `s` looks like an EVM address or transaction hash (the trace CLI dispatches on this). */
 export function isEvmSeed(s: string): boolean {
@@ -112,17 +113,9 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
       for (let p = 0; p < set.n; p++) if (set.from[p] === a) rows++
       seeds.push({ seed: s, kind: 'address', rows })
     } else if (TXH.test(s)) {
-      let rows = 0
-      const ids = new Set(set.txIdsOf(s))
-      for (let p = 0; p < set.n; p++) {
-        if (ids.has(set.tx[p]!) && set.kind[p] !== 3) {
-          seedRows.add(p)
-          rows++
-        }
-      }
-      if (rows === 0)
-        throw new NotFoundError(`transaction ${s} has no transfers in the store`, { details: { seed: s } })
-      seeds.push({ seed: s, kind: 'tx', rows })
+      const rows = txSeedRows(set, s)
+      for (const p of rows) seedRows.add(p)
+      seeds.push({ seed: s, kind: 'tx', rows: rows.length })
     } else {
       throw new InvalidInputError(`not an EVM address or transaction hash: ${raw}`, { details: { seed: raw } })
     }
@@ -144,7 +137,6 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
     followMixerLinks: o.followMixerLinks ?? false,
     maxHops: o.maxHops ?? Number.POSITIVE_INFINITY,
   })
-  const assetOf = (as: number) => set.assets[as]!
   const amountBy = new Map<number, bigint>()
   const add = (m: Map<number, bigint>, k: number, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v)
   const feeBy = new Map<number, bigint>()
@@ -207,51 +199,15 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
     else if (to < 0) endAdd(-1, set.asset[p]!, 'burn', tx, r.hops[p]!, p)
     else if (seedAddresses.has(to)) endAdd(to, set.asset[p]!, 'seed', tx, r.hops[p]!, p)
     else if (pools.has(to)) endAdd(to, set.asset[p]!, pools.get(to)!, tx, r.hops[p]!, p)
-    if (outputs.length < maxOutputs) {
-      const link = set.linkFrom[p]!
-      const a = assetOf(set.asset[p]!)
-      outputs.push({
-        txid: set.txHashes[set.tx[p]!]!,
-        chain: a.chain,
-        block: set.block[p]!,
-        time: set.time[p]!,
-        kind: transferKinds[set.kind[p]!] ?? 'tx',
-        from: set.from[p]! >= 0 ? set.addresses[set.from[p]!]! : null,
-        to: to >= 0 ? set.addresses[to]! : null,
-        asset: a.asset,
-        value: set.value[p]!.toString(),
-        amount: tx.toString(),
-        hops: r.hops[p]!,
-        link:
-          link >= 0
-            ? {
-                kind: linkKinds[set.linkKind[p]!]!,
-                confidence: set.linkConfidence[p]!,
-                fromTxid: set.txHashes[set.tx[link]!]!,
-                rules: set.linkInfo.get(p)?.rules ?? [],
-              }
-            : null,
-      })
-    } else truncated = true
+    if (outputs.length < maxOutputs) outputs.push(accountOutput(set, p, tx, r.hops[p]!))
+    else truncated = true
   }
   for (const l of r.taintedLedgers()) endAdd(l.address, l.asset, 'holding', l.tainted, l.hops, l.via)
   const links: AccountLinkReport[] = []
   for (let p = 0; p < set.n; p++) {
     const src = set.linkFrom[p]!
     if (src < 0 || r.taint[src]! === 0n) continue
-    const kind = linkKinds[set.linkKind[p]!]!
-    const to = set.to[p]!
-    links.push({
-      kind,
-      confidence: set.linkConfidence[p]!,
-      rules: set.linkInfo.get(p)?.rules ?? [],
-      fromTxid: set.txHashes[set.tx[src]!]!,
-      toTxid: set.txHashes[set.tx[p]!]!,
-      toChain: assetOf(set.asset[p]!).chain,
-      to: to >= 0 ? set.addresses[to]! : null,
-      amount: r.taint[src]!.toString(),
-      followed: r.taint[p]! > 0n,
-    })
+    links.push(accountLinkReport(set, p, r.taint[src]!, r.taint[p]! > 0n))
   }
   const destOf = new Map<number, NonNullable<AccountEndpoint['destinations']>>()
   for (const [row, d] of set.bridgeDestinations) {
@@ -342,4 +298,70 @@ export function accountEndpoints<
     out[i] = o
   }
   return out
+}
+
+/** Rows of transaction `hash` (lowercase) that are not fee rows, on any chain; NotFoundError when there are none. */
+export function txSeedRows(set: AccountTransferSet, hash: string): number[] {
+  const ids = new Set(set.txIdsOf(hash))
+  const rows: number[] = []
+  for (let p = 0; p < set.n; p++) if (ids.has(set.tx[p]!) && set.kind[p] !== KIND_FEE) rows.push(p)
+  if (rows.length === 0)
+    throw new NotFoundError(`transaction ${hash} has no transfers in the store`, { details: { seed: hash } })
+  return rows
+}
+
+/** Row `p` as reported in `outputs` (forward and backward traces), with `amount` of it attributed. */
+export function accountOutput(
+  set: AccountTransferSet,
+  p: number,
+  amount: bigint,
+  hops: number,
+): AccountTraceResult['outputs'][number] {
+  const link = set.linkFrom[p]!
+  const a = set.assets[set.asset[p]!]!
+  const from = set.from[p]!
+  const to = set.to[p]!
+  return {
+    txid: set.txHashes[set.tx[p]!]!,
+    chain: a.chain,
+    block: set.block[p]!,
+    time: set.time[p]!,
+    kind: transferKinds[set.kind[p]!] ?? 'tx',
+    from: from >= 0 ? set.addresses[from]! : null,
+    to: to >= 0 ? set.addresses[to]! : null,
+    asset: a.asset,
+    value: set.value[p]!.toString(),
+    amount: amount.toString(),
+    hops,
+    link:
+      link >= 0
+        ? {
+            kind: linkKinds[set.linkKind[p]!]!,
+            confidence: set.linkConfidence[p]!,
+            fromTxid: set.txHashes[set.tx[link]!]!,
+            rules: set.linkInfo.get(p)?.rules ?? [],
+          }
+        : null,
+  }
+}
+
+/** The link into row `p` as reported in `links` (forward and backward traces); `amount` is what entered it. */
+export function accountLinkReport(
+  set: AccountTransferSet,
+  p: number,
+  amount: bigint,
+  followed: boolean,
+): AccountLinkReport {
+  const to = set.to[p]!
+  return {
+    kind: linkKinds[set.linkKind[p]!]!,
+    confidence: set.linkConfidence[p]!,
+    rules: set.linkInfo.get(p)?.rules ?? [],
+    fromTxid: set.txHashes[set.tx[set.linkFrom[p]!]!]!,
+    toTxid: set.txHashes[set.tx[p]!]!,
+    toChain: set.assets[set.asset[p]!]!.chain,
+    to: to >= 0 ? set.addresses[to]! : null,
+    amount: amount.toString(),
+    followed,
+  }
 }

@@ -29,18 +29,20 @@
  */
 import { InvalidInputError, NotFoundError } from '../../core/errors.js'
 import { isServiceCategory } from '../../core/model.js'
-import { type AccountTransferSet, KIND_FEE, linkKinds, transferKinds } from './AccountTransferSet.js'
+import { type AccountTransferSet, KIND_FEE } from './AccountTransferSet.js'
 import type { AccountPolicy } from './propagateAccountTaint.js'
 import {
   type AccountLinkReport,
   type AccountTraceResult,
+  ADDR,
   accountEndpoints,
+  accountLinkReport,
+  accountOutput,
   assetAmounts,
   type TraceAccountsOptions,
+  TXH,
+  txSeedRows,
 } from './traceAccounts.js'
-
-const ADDR = /^0x[0-9a-fA-F]{40}$/
-const TXH = /^0x[0-9a-fA-F]{64}$/
 
 /** Unit intervals [start, end) of a row's value (fifo/lifo), flattened pairs. */
 type Intervals = bigint[]
@@ -80,11 +82,11 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
   const seeds: AccountTraceResult['seeds'] = []
   for (const raw of o.seeds) {
     const s = raw.trim().toLowerCase()
-    let rows = 0
     if (ADDR.test(s)) {
       const a = set.addressIndex.get(s)
       if (a === undefined)
         throw new NotFoundError(`address ${s} has no transfers in the store`, { details: { seed: s } })
+      let rows = 0
       for (let p = 0; p < n; p++)
         if (to[p] === a && set.kind[p] !== KIND_FEE) {
           targets.push(p)
@@ -92,15 +94,9 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
         }
       seeds.push({ seed: s, kind: 'address', rows })
     } else if (TXH.test(s)) {
-      const ids = new Set(set.txIdsOf(s))
-      for (let p = 0; p < n; p++)
-        if (ids.has(set.tx[p]!) && set.kind[p] !== KIND_FEE) {
-          targets.push(p)
-          rows++
-        }
-      if (rows === 0)
-        throw new NotFoundError(`transaction ${s} has no transfers in the store`, { details: { seed: s } })
-      seeds.push({ seed: s, kind: 'tx', rows })
+      const rows = txSeedRows(set, s)
+      for (const p of rows) targets.push(p)
+      seeds.push({ seed: s, kind: 'tx', rows: rows.length })
     } else throw new InvalidInputError(`not an EVM address or transaction hash: ${raw}`, { details: { seed: raw } })
   }
 
@@ -268,13 +264,8 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
       }
     }
   }
-  const total = (q: number): bigint => {
-    if (mode !== 'fifo' && mode !== 'lifo') return amount.get(q) ?? 0n
-    const iv = ivs.get(q) ?? []
-    let s = 0n
-    for (let i = 0; i < iv.length; i += 2) s += iv[i + 1]! - iv[i]!
-    return s
-  }
+  const total = (q: number): bigint =>
+    mode === 'fifo' || mode === 'lifo' ? sumIv(ivs.get(q) ?? []) : (amount.get(q) ?? 0n)
   const attributed = new Map<number, bigint>()
   const linkReports: AccountLinkReport[] = []
   let openingBalance = 0n
@@ -292,20 +283,7 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
     const link = linkFrom[q]!
     if (f >= 0 && pools.has(f)) {
       const followed = link >= 0 && (linkKind[q] !== 2 || o.followMixerLinks === true)
-      if (link >= 0) {
-        const src = link
-        linkReports.push({
-          kind: linkKinds[linkKind[q]!]!,
-          confidence: set.linkConfidence[q]!,
-          rules: set.linkInfo.get(q)?.rules ?? [],
-          fromTxid: set.txHashes[set.tx[src]!]!,
-          toTxid: set.txHashes[set.tx[q]!]!,
-          toChain: set.assets[asset]!.chain,
-          to: to[q]! >= 0 ? set.addresses[to[q]!]! : null,
-          amount: amt.toString(),
-          followed,
-        })
-      }
+      if (link >= 0) linkReports.push(accountLinkReport(set, q, amt, followed))
       if (!followed || h >= maxHops) {
         endAdd(f, asset, h >= maxHops && followed ? 'max-hops' : pools.get(f)!, amt, h, q)
         continue
@@ -415,37 +393,11 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
   }
 
   // shape like the forward result
-  const assetOf = (as: number) => set.assets[as]!
   const inBy = new Map<number, bigint>()
   for (const p of new Set(targets)) inBy.set(set.asset[p]!, (inBy.get(set.asset[p]!) ?? 0n) + value[p]!)
   const rowsOut = [...attributed.entries()].filter(([, a]) => a > 0n).sort((x, y) => x[0] - y[0])
   const maxOutputs = o.maxOutputs ?? 10_000
-  const outputs: AccountTraceResult['outputs'] = rowsOut.slice(0, maxOutputs).map(([p, a]) => {
-    const link = linkFrom[p]!
-    const as = assetOf(set.asset[p]!)
-    return {
-      txid: set.txHashes[set.tx[p]!]!,
-      chain: as.chain,
-      block: set.block[p]!,
-      time: set.time[p]!,
-      kind: transferKinds[set.kind[p]!] ?? 'tx',
-      from: from[p]! >= 0 ? set.addresses[from[p]!]! : null,
-      to: to[p]! >= 0 ? set.addresses[to[p]!]! : null,
-      asset: as.asset,
-      value: value[p]!.toString(),
-      amount: a.toString(),
-      hops: hop.get(p)!,
-      link:
-        link >= 0
-          ? {
-              kind: linkKinds[linkKind[p]!]!,
-              confidence: set.linkConfidence[p]!,
-              fromTxid: set.txHashes[set.tx[link]!]!,
-              rules: set.linkInfo.get(p)?.rules ?? [],
-            }
-          : null,
-    }
-  })
+  const outputs = rowsOut.slice(0, maxOutputs).map(([p, a]) => accountOutput(set, p, a, hop.get(p)!))
   const pathOf = (row: number): string[] => {
     const out: string[] = []
     for (let cur = row, guard = 0; cur >= 0 && guard < 256; guard++) {
