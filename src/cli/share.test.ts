@@ -10,13 +10,12 @@
  * - the TLP:RED statement never reaches B (not in any collection, not in B's store); a key without rights gets 403;
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { dataPath } from '../core/_testData.js'
 import { PsiClient } from '../share/psi.js'
-import { ensureBuilt, hound, houndMain } from './_runHound.js'
+import { useNbitcoinStore } from './_nbitcoinStore.js'
+import { hound, houndMain } from './_runHound.js'
 
 const BLOCK9_CB = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9'
 const SATOSHI = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'
@@ -94,8 +93,20 @@ const stop = (s: Serve | undefined) =>
 const basic = (user: string, key: string) => `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`
 
 describe('two hound serve processes on loopback: A publishes, B pulls and screens', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hound-share-'))
-  const dbA = join(dir, 'a.duckdb')
+  // A's store: the real blocks, ingested by the CLI
+  const { dir, db: dbA } = useNbitcoinStore(
+    'hound-share-',
+    [
+      'cli/share.ts',
+      'cli/serve.ts',
+      'cli/intel.ts',
+      'server/notifyServer.ts',
+      'share/serveTaxii.ts',
+      'share/taxiiRoutes.ts',
+      'share/TaxiiCollections.ts',
+    ],
+    'a.duckdb',
+  )
   const dbB = join(dir, 'b.duckdb')
   let A: Serve | undefined
   let B: Serve | undefined
@@ -107,17 +118,6 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
   }
 
   beforeAll(async () => {
-    ensureBuilt([
-      'cli/share.ts',
-      'cli/serve.ts',
-      'cli/intel.ts',
-      'server/notifyServer.ts',
-      'share/serveTaxii.ts',
-      'share/taxiiRoutes.ts',
-      'share/TaxiiCollections.ts',
-    ])
-    const r = await hound(['ingest', 'btc', '--blocks', dataPath('btc/nbitcoin'), '--db', dbA, '--json', '--quiet'])
-    expect(r.code, r.stderr).toBe(0)
     // B is another institution watching the same chain: its own store, same blocks, no intelligence
     copyFileSync(dbA, dbB)
     // A records the incident (amber) and a TLP:RED statement of its own
@@ -152,7 +152,6 @@ describe('two hound serve processes on loopback: A publishes, B pulls and screen
     // a clean exit removes the pid files
     expect(existsSync(`${dbA}.serve.pid`)).toBe(false)
     expect(existsSync(`${dbB}.serve.pid`)).toBe(false)
-    rmSync(dir, { recursive: true, force: true })
   })
 
   const screenOnB = async (address: string) => {
