@@ -219,17 +219,27 @@ export function encodeAccountSetSnapshot(set: AccountTransferSet, key: SnapshotK
 
 export type SnapshotDecode = { set: AccountTransferSet } | { reject: string }
 
+/**
+ * The fixed prefix checked (magic, format version, header length) and the header parsed if its CRC-32 matches, or
+ * why not. Throws on a header that is not JSON (callers catch).
+ */
+function readHeader(b: Buffer): { h: Header; hlen: number } | { reject: string } {
+  if (b.length < PREFIX) return { reject: 'truncated' }
+  if (b.toString('latin1', 0, 8) !== SNAPSHOT_MAGIC) return { reject: 'not a snapshot (magic)' }
+  if (b.readUInt32LE(8) !== SNAPSHOT_VERSION) return { reject: `format version ${b.readUInt32LE(8)}` }
+  const hlen = b.readUInt32LE(12)
+  if (PREFIX + hlen > b.length) return { reject: 'truncated header' }
+  const hb = b.subarray(PREFIX, PREFIX + hlen)
+  if (crc32(hb) !== b.readUInt32LE(16)) return { reject: 'header checksum' }
+  return { h: JSON.parse(hb.toString('utf8')) as Header, hlen }
+}
+
 /** The key in a snapshot's header (cheap: reads the header only), or null when the header is not intact. */
 export function peekSnapshotKey(buf: Uint8Array): SnapshotKey | null {
   try {
-    const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
-    if (b.length < PREFIX || b.toString('latin1', 0, 8) !== SNAPSHOT_MAGIC) return null
-    if (b.readUInt32LE(8) !== SNAPSHOT_VERSION) return null
-    const hlen = b.readUInt32LE(12)
-    if (PREFIX + hlen > b.length) return null
-    const hb = b.subarray(PREFIX, PREFIX + hlen)
-    if (crc32(hb) !== b.readUInt32LE(16)) return null
-    const k = (JSON.parse(hb.toString('utf8')) as Header).key
+    const r = readHeader(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))
+    if ('reject' in r) return null
+    const k = r.h.key
     if (typeof k?.fee !== 'string' || typeof k.fingerprint !== 'string' || !Array.isArray(k.chains)) return null
     return { fee: k.fee, chains: k.chains, fingerprint: k.fingerprint }
   } catch {
@@ -263,14 +273,10 @@ function decode(input: Uint8Array, key: SnapshotKey): SnapshotDecode {
   if (input.length < PREFIX) return { reject: 'truncated' }
   const buf = input.byteOffset % 8 === 0 ? input : new Uint8Array(input) // own, aligned ArrayBuffer
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
-  if (b.toString('latin1', 0, 8) !== SNAPSHOT_MAGIC) return { reject: 'not a snapshot (magic)' }
-  if (b.readUInt32LE(8) !== SNAPSHOT_VERSION) return { reject: `format version ${b.readUInt32LE(8)}` }
+  const r = readHeader(b)
+  if ('reject' in r) return r
   if (b.readUInt32LE(20) !== 0) return { reject: 'reserved bytes' }
-  const hlen = b.readUInt32LE(12)
-  if (PREFIX + hlen > b.length) return { reject: 'truncated header' }
-  const hb = b.subarray(PREFIX, PREFIX + hlen)
-  if (crc32(hb) !== b.readUInt32LE(16)) return { reject: 'header checksum' }
-  const h = JSON.parse(hb.toString('utf8')) as Header
+  const { h, hlen } = r
   if (h.version !== SNAPSHOT_VERSION) return { reject: 'header version' }
   if (!sameSnapshotKey(h.key, key)) return { reject: 'built for other options or another store content' }
   if (h.length !== b.length) return { reject: `length ${b.length}, header says ${h.length}` }
