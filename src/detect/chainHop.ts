@@ -99,12 +99,15 @@ export function detectChainHops(
   params: Partial<ChainHopParams> = {},
 ): Alert[] {
   const p = { ...defaultChainHopParams, ...params }
-  // deposit amounts per service over the whole loaded chain (the reference for "large")
+  // deposits (kept for the alerts below) and their amounts per service over the whole loaded chain (the reference
+  // for "large")
+  const paid = new Map<number, NonNullable<ReturnType<typeof paidService>>>()
   const amounts = new Map<string, number[]>()
   for (let t = 0; t < g.txCount; t++) {
     if (isCoinbase(g, t)) continue
     const d = paidService(g, labels, t)
     if (!d) continue
+    paid.set(t, d)
     const list = amounts.get(d.entity)
     if (list) list.push(d.amount)
     else amounts.set(d.entity, [d.amount])
@@ -123,7 +126,7 @@ export function detectChainHops(
       memo = parseSwapMemo(s)
       if (memo) break
     }
-    const d = paidService(g, labels, t)
+    const d = paid.get(t) ?? null
     if (d === null && memo === null) continue
     // a labelled output of a service moving its own coins: not a hop (paidService said null), unless a memo names one
     if (d === null && hasOwnServiceOutput(g, labels, t)) continue
