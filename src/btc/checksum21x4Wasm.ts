@@ -16,12 +16,10 @@ import {
   IV,
   instantiateModule,
   LOCALS,
+  payloadWord,
   type RoundOps,
-  rounds,
-  set,
-  sha256Word,
+  sha256d21,
   uleb,
-  W0,
 } from './sha256Wasm.js'
 
 /** Lane l's payload sits at memory[l·LANE .. l·LANE+21); the four checksum words are stored at OUT. */
@@ -55,9 +53,6 @@ const lanesOps: RoundOps = {
   k: splat,
 }
 
-/** i32.load8_u of memory[off]. */
-const byteAt = (_local: number, off: number): Code => [...cst(0), 0x2d, 0, ...uleb(off)]
-
 /** Body of `checksum21x4()`: the four checksum words stored as an i32x4 at memory[OUT]. */
 function body(): Code {
   const c: Code = []
@@ -67,18 +62,11 @@ function body(): Code {
     ...simd(17),
     ...[1, 2, 3].flatMap((l) => [...word(l), ...simd(28), l]), // i32x4.replace_lane l
   ]
-  for (let i = 0; i < 5; i++) c.push(...lanes((l) => sha256Word(byteAt, 0, l * LANE + 4 * i)), ...set(W0 + i))
-  c.push(...lanes((l) => [...byteAt(0, l * LANE + 20), ...cst(24), 0x74, ...cst(0x800000), 0x72]), ...set(W0 + 5))
-  for (let i = 6; i < 15; i++) c.push(...splat(0), ...set(W0 + i))
-  c.push(...splat(168), ...set(W0 + 15))
-  for (let i = 0; i < 8; i++) c.push(...splat(IV[i]!), ...set(i))
-  rounds(c, lanesOps)
-  for (let i = 0; i < 8; i++) c.push(...vadd(get(i), splat(IV[i]!)), ...set(W0 + i))
-  c.push(...splat(0x80000000), ...set(W0 + 8))
-  for (let i = 9; i < 15; i++) c.push(...splat(0), ...set(W0 + i))
-  c.push(...splat(256), ...set(W0 + 15))
-  for (let i = 0; i < 8; i++) c.push(...splat(IV[i]!), ...set(i))
-  rounds(c, lanesOps)
+  sha256d21(
+    c,
+    lanesOps,
+    [0, 1, 2, 3, 4, 5].map((i) => lanes((l) => payloadWord(l * LANE, i))),
+  )
   c.push(...cst(0), ...vadd(get(0), splat(IV[0]!)), ...simd(11), 4, ...uleb(OUT)) // v128.store
   c.push(0x0b)
   return [1, LOCALS, 0x7b, ...c] // one local group: 25 × v128

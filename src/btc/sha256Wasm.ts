@@ -58,7 +58,8 @@ const xor = op(0x73)
 export const shl = op(0x74)
 export const shru = op(0x76)
 const rotr = (x: Code, n: number): Code => [...x, ...cst(n), 0x78]
-const byteAt = (off: number): Code => [...cst(0), 0x2d, 0, ...uleb(off)] // i32.load8_u
+/** i32.load8_u of memory[off], a fixed address (`_local` unused: the loader shape sha256Word takes). */
+const byteAt = (_local: number, off: number): Code => [...cst(0), 0x2d, 0, ...uleb(off)]
 /** i32.load8_u of memory[local + off]. */
 export const byteAtDyn = (local: number, off: number): Code => [...get(local), 0x2d, 0, ...uleb(off)]
 /** i32.store8 of `value` to memory[local + off]. */
@@ -139,27 +140,42 @@ export function rounds(c: Code, ops: RoundOps = scalarOps): void {
   }
 }
 
+/**
+ * The two compressions of sha256d over a 21-byte payload, on `ops` (scalar, or i32x4 lanes): `payload[i]` leaves
+ * message word i (0..4: the payload's big-endian words; 5: its last byte, then the 0x80 padding byte). Afterwards
+ * local 0 plus IV[0] is the checksum word (the first big-endian word of the digest).
+ */
+export function sha256d21(c: Code, ops: RoundOps, payload: readonly Code[]): void {
+  const { add, k } = ops
+  // First block: 21 bytes, 0x80, zeros, bit length 168.
+  for (let i = 0; i < 6; i++) c.push(...payload[i]!, ...set(W0 + i))
+  for (let i = 6; i < 15; i++) c.push(...k(0), ...set(W0 + i))
+  c.push(...k(168), ...set(W0 + 15))
+  for (let i = 0; i < 8; i++) c.push(...k(IV[i]!), ...set(i))
+  rounds(c, ops)
+  // Second SHA-256 over the 32-byte digest: message = IV + state, then 0x80, zeros, bit length 256.
+  for (let i = 0; i < 8; i++) c.push(...add(get(i), k(IV[i]!)), ...set(W0 + i))
+  c.push(...k(0x80000000), ...set(W0 + 8))
+  for (let i = 9; i < 15; i++) c.push(...k(0), ...set(W0 + i))
+  c.push(...k(256), ...set(W0 + 15))
+  for (let i = 0; i < 8; i++) c.push(...k(IV[i]!), ...set(i))
+  rounds(c, ops)
+}
+
+/** Payload word i (0..5, as `sha256d21` takes them) of the 21 bytes at memory[off..off+21), as i32 code. */
+export const payloadWord = (off: number, i: number): Code =>
+  i < 5 ? sha256Word(byteAt, 0, off + 4 * i) : or(shl(byteAt(0, off + 20), cst(24)), cst(0x800000))
+
 /** Body of `checksum21(): i32`: the first big-endian word of sha256d(memory[INPUT .. INPUT+21)). */
 function checksumBody(): Code {
   const c: Code = []
-  const word = (o: number) =>
-    or(or(or(shl(byteAt(o), cst(24)), shl(byteAt(o + 1), cst(16))), shl(byteAt(o + 2), cst(8))), byteAt(o + 3))
-  // First block: 21 bytes, 0x80, zeros, bit length 168.
-  for (let i = 0; i < 5; i++) c.push(...word(INPUT + 4 * i), ...set(W0 + i))
-  c.push(...or(shl(byteAt(INPUT + 20), cst(24)), cst(0x800000)), ...set(W0 + 5))
-  for (let i = 6; i < 15; i++) c.push(...cst(0), ...set(W0 + i))
-  c.push(...cst(168), ...set(W0 + 15))
-  for (let i = 0; i < 8; i++) c.push(...cst(IV[i]!), ...set(i))
-  rounds(c)
-  // Second SHA-256 over the 32-byte digest: message = IV + state, then 0x80, zeros, bit length 256.
-  for (let i = 0; i < 8; i++) c.push(...add(get(i), cst(IV[i]!)), ...set(W0 + i))
-  c.push(...cst(0x80000000), ...set(W0 + 8))
-  for (let i = 9; i < 15; i++) c.push(...cst(0), ...set(W0 + i))
-  c.push(...cst(256), ...set(W0 + 15))
-  for (let i = 0; i < 8; i++) c.push(...cst(IV[i]!), ...set(i))
-  rounds(c)
+  sha256d21(
+    c,
+    scalarOps,
+    [0, 1, 2, 3, 4, 5].map((i) => payloadWord(INPUT, i)),
+  )
   c.push(...add(get(0), cst(IV[0]!)), 0x0b)
-  return [1, 25, 0x7f, ...c] // one local group: 25 × i32
+  return [1, LOCALS, 0x7f, ...c] // one local group: 25 × i32
 }
 
 /** The part of the WebAssembly JS API used here (the project's TS lib settings do not declare it). */
