@@ -61,3 +61,15 @@ export async function withStore(body: (s: HoundStore, dir: string) => Promise<vo
     s.close()
   }
 }
+
+/** withStore with a second fresh in-memory store (A exports, B imports, say); both are closed afterwards. */
+export async function withStores(body: (a: HoundStore, b: HoundStore, dir: string) => Promise<void>): Promise<void> {
+  await withStore(async (a, dir) => {
+    const b = await HoundStore.open(':memory:')
+    try {
+      await body(a, b, dir)
+    } finally {
+      b.close()
+    }
+  })
+}

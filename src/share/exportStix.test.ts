@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { finished } from 'node:stream/promises'
 import { describe, expect, it } from 'vitest'
 import { insertLabels, queryLabels } from '../intel/labels.js'
-import { HoundStore } from '../store/HoundStore.js'
-import { lazarusLabels, tempDir, withStore } from './_shareTestData.js'
+import type { HoundStore } from '../store/HoundStore.js'
+import { lazarusLabels, withStore, withStores } from './_shareTestData.js'
 import { type ExportStats, stixBundleLines } from './exportStix.js'
 import { importStixFile } from './importStix.js'
 import { tlp2Marking } from './markings.js'
@@ -50,10 +50,7 @@ const LOCAL = [
 
 describe('STIX export', () => {
   it('exports OFAC Lazarus addresses and an incident label as a valid bundle; RED stays home; round trip is lossless', async () => {
-    const a = await HoundStore.open(':memory:')
-    const b = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStores(async (a, b, dir) => {
       const laz = lazarusLabels()
       expect(laz.length).toBeGreaterThanOrEqual(8)
       await insertLabels(a, [...laz, ...LOCAL])
@@ -131,10 +128,7 @@ describe('STIX export', () => {
       // B re-exports: received intelligence is not re-shared by default
       const stats2 = await exportTo(b, join(dir, 'b.json'), { institution: 'B' })
       expect(stats2.indicators).toBe(0)
-    } finally {
-      a.close()
-      b.close()
-    }
+    })
   })
 
   it('--incident exports only that incident, with its seeds as transactions and a campaign attributed to Lazarus', async () => {

@@ -2,17 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { insertLabels, queryLabels } from '../intel/labels.js'
-import { HoundStore } from '../store/HoundStore.js'
-import { lazarusLabels, tempDir } from './_shareTestData.js'
+import { lazarusLabels, withStores } from './_shareTestData.js'
 import { exportMispFeed } from './exportMispFeed.js'
 import { importMispFeed, mispTlp } from './importMispFeed.js'
 
 describe('MISP feed import', () => {
   it('the OFAC Lazarus feed exported by A imports into B: every BTC/ETH address, provenance, idempotent', async () => {
-    const a = await HoundStore.open(':memory:')
-    const b = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStores(async (a, b, dir) => {
       const laz = lazarusLabels()
       await insertLabels(a, laz)
       await exportMispFeed(a, dir, { institution: 'Institution A', maxTlp: 'amber' })
@@ -39,17 +35,11 @@ describe('MISP feed import', () => {
         "SELECT count(*) AS n FROM share_received WHERE institution = 'Institution A'",
       )
       expect(Number(prov?.n)).toBe(2 * laz.length)
-    } finally {
-      a.close()
-      b.close()
-    }
+    })
   })
 
   it('RED events are skipped; a bad manifest or a missing event file rejects the feed with nothing imported', async () => {
-    const a = await HoundStore.open(':memory:')
-    const b = await HoundStore.open(':memory:')
-    const dir = tempDir()
-    try {
+    await withStores(async (a, b, dir) => {
       await insertLabels(a, lazarusLabels().slice(0, 5))
       await exportMispFeed(a, dir, { institution: 'Institution A' })
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
@@ -76,9 +66,6 @@ describe('MISP feed import', () => {
         'amber',
         'amber+strict',
       ])
-    } finally {
-      a.close()
-      b.close()
-    }
+    })
   })
 })
