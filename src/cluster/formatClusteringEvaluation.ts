@@ -33,6 +33,11 @@ export function formatClusteringEvaluation(r: {
 }): string {
   const t = r.truth
   const lines: string[] = []
+  /** The two runs every per-run table lists, in order. */
+  const runs = [
+    ['multi-input (CoinJoins excluded)', r.multiInput],
+    ['multi-input + change', r.withChange],
+  ] as const
   lines.push(
     `Chain: ${t.txs ?? '?'} transactions, ${t.addresses ?? '?'} addresses, ${t.entities ?? '?'} true entities (truth: \`${t.dir ?? '?'}\`).`,
     `Parameters: change threshold ${r.params.threshold}, change horizon ${r.params.changeHorizon} blocks, size guard ${r.params.maxMergeSize}.`,
@@ -42,10 +47,7 @@ export function formatClusteringEvaluation(r: {
     '| Run | Pairwise precision | Pairwise recall | Clusters | Largest cluster | Wrong merges |',
     '|---|---|---|---|---|---|',
   )
-  for (const [name, e] of [
-    ['multi-input (CoinJoins excluded)', r.multiInput],
-    ['multi-input + change', r.withChange],
-  ] as const) {
+  for (const [name, e] of runs) {
     lines.push(
       `| ${name} | ${e.pairwise.precision.toFixed(4)} | ${e.pairwise.recall.toFixed(4)} | ${e.clusters} | ${e.largestCluster} | ${e.wrongMerges} |`,
     )
@@ -70,10 +72,7 @@ export function formatClusteringEvaluation(r: {
     '| Run | Entities scored | Address recall, mean | Address recall, median | Pairwise recall, macro | Fully recovered |',
     '|---|---|---|---|---|---|',
   )
-  for (const [name, e] of [
-    ['multi-input (CoinJoins excluded)', r.multiInput],
-    ['multi-input + change', r.withChange],
-  ] as const) {
+  for (const [name, e] of runs) {
     const x = e.entityRecall
     lines.push(
       `| ${name} | ${x.entities} | ${x.addressRecallMean.toFixed(4)} | ${x.addressRecallMedian.toFixed(4)} | ${x.pairwiseRecallMacro.toFixed(4)} | ${pct(x.fullyRecovered)} (${x.fullyRecoveredCount}) |`,
