@@ -120,15 +120,7 @@ export function traceAccounts(set: AccountTransferSet, o: TraceAccountsOptions):
       throw new InvalidInputError(`not an EVM address or transaction hash: ${raw}`, { details: { seed: raw } })
     }
   }
-  let pools = set.pools
-  if (o.stopAtServices && o.labelOf) {
-    pools = new Map(pools)
-    for (let a = 0; a < set.addresses.length; a++) {
-      if (seedAddresses.has(a) || pools.has(a)) continue
-      const l = o.labelOf(set.addresses[a]!)
-      if (l && isServiceCategory(l.category)) pools.set(a, 'service')
-    }
-  }
+  const pools = poolsWithServices(set, o, seedAddresses)
   const view: AccountTransferSet = pools === set.pools ? set : { ...set, pools }
   const r = propagateAccountTaint(view, {
     policy: o.policy,
@@ -364,4 +356,23 @@ export function accountLinkReport(
     amount: amount.toString(),
     followed,
   }
+}
+
+/**
+ * The set's pools, plus (with `stopAtServices` and `labelOf`) every service-labelled address but those in `except`
+ * as a `service` pool, where the trace ends (forward and backward traces).
+ */
+export function poolsWithServices(
+  set: AccountTransferSet,
+  o: Pick<TraceAccountsOptions, 'stopAtServices' | 'labelOf'>,
+  except: ReadonlySet<number> = new Set(),
+): AccountTransferSet['pools'] {
+  if (!o.stopAtServices || !o.labelOf) return set.pools
+  const pools = new Map(set.pools)
+  for (let a = 0; a < set.addresses.length; a++) {
+    if (except.has(a) || pools.has(a)) continue
+    const l = o.labelOf(set.addresses[a]!)
+    if (l && isServiceCategory(l.category)) pools.set(a, 'service')
+  }
+  return pools
 }

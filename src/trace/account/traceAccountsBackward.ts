@@ -28,7 +28,6 @@
  * @module
  */
 import { InvalidInputError, NotFoundError } from '../../core/errors.js'
-import { isServiceCategory } from '../../core/model.js'
 import { type AccountTransferSet, KIND_FEE } from './AccountTransferSet.js'
 import type { AccountPolicy } from './propagateAccountTaint.js'
 import {
@@ -39,6 +38,7 @@ import {
   accountLinkReport,
   accountOutput,
   assetAmounts,
+  poolsWithServices,
   type TraceAccountsOptions,
   TXH,
   txSeedRows,
@@ -68,15 +68,7 @@ export function traceAccountsBackward(set: AccountTransferSet, o: TraceAccountsO
   const maxHops = o.maxHops ?? Number.POSITIVE_INFINITY
   const n = set.n
   const { from, to, fromLedger, toLedger, value, linkFrom, linkKind } = set
-  let pools = set.pools
-  if (o.stopAtServices && o.labelOf) {
-    pools = new Map(pools)
-    for (let a = 0; a < set.addresses.length; a++) {
-      if (pools.has(a)) continue
-      const l = o.labelOf(set.addresses[a]!)
-      if (l && isServiceCategory(l.category)) pools.set(a, 'service')
-    }
-  }
+  const pools = poolsWithServices(set, o)
   // targets
   const targets: number[] = []
   const seeds: AccountTraceResult['seeds'] = []
