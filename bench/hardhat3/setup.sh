@@ -5,6 +5,6 @@
 set -e
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund --force
-NODE22="$(ls node_modules/node-*/bin/node | head -n 1)"
+NODE22="node_modules/node-$(node -p 'process.platform + "-" + process.arch')/bin/node"
 PATH="$(cd "$(dirname "$NODE22")" && pwd):$PATH" npm install --no-audit --no-fund
 "$NODE22" --version
