@@ -7,6 +7,7 @@
  */
 import { classifyOutputs } from '../btc/classifyOutputs.js'
 import { type DecodeBlockOptions, decodeBlockRaw } from '../btc/decodeBlock.js'
+import { fromHexReversed } from '../btc/hash.js'
 import type { BtcNetwork } from '../btc/networks.js'
 import type { BtcBlock, ClassifiedScript } from '../btc/types.js'
 import { SourceError } from '../core/errors.js'
@@ -87,8 +88,8 @@ export function transferables(b: ColumnarBlock): ArrayBuffer[] {
 
 /** Write the 32 bytes of the 64-char display-order hex `hex` to `out[off..off+32)` in internal (reversed) order. */
 function hexReversedInto(hex: string, out: Uint8Array, off: number): void {
-  if (hex.length !== 64 || !/^[0-9a-fA-F]*$/.test(hex)) throw new Error(`not a 64-character hex txid: '${hex}'`)
-  for (let k = 0; k < 32; k++) out[off + 31 - k] = Number.parseInt(hex.substring(2 * k, 2 * k + 2), 16)
+  if (hex.length !== 64) throw new Error(`not a 64-character hex txid: '${hex}'`)
+  out.set(fromHexReversed(hex), off)
 }
 
 /**
