@@ -24,12 +24,12 @@ const gethType = (t: string): [EvmTrace['type'], string | null] => {
 
 /** Flatten a geth callTracer block result (`[{result: frame} | {txHash, result}]`). */
 export function decodeGethCallTraces(raw: unknown, txHashes: readonly (string | null)[] = []): EvmTrace[] {
-  if (!Array.isArray(raw)) throw new DecodeError('debug_traceBlockByNumber: result is not an array')
+  if (!Array.isArray(raw)) throw new DecodeError('callTracer result is not an array')
   const out: EvmTrace[] = []
   raw.forEach((item: Raw, txIndex) => {
     const root = (item && typeof item === 'object' && 'result' in item ? item.result : item) as Raw | null
     if (item && typeof item === 'object' && 'error' in item && !('result' in item))
-      throw new DecodeError(`debug_traceBlockByNumber: tx ${txIndex}: ${String(item.error)}`)
+      throw new DecodeError(`callTracer result, tx ${txIndex}: ${String(item.error)}`)
     if (!root) return
     const hash = (typeof item.txHash === 'string' ? item.txHash.toLowerCase() : null) ?? txHashes[txIndex] ?? null
     const walk = (f: Raw, addr: number[], parentOk: boolean) => {
