@@ -8,6 +8,7 @@ import type { Context, Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Screener, ScreenResult } from '../risk/Screener.js'
 import type { HoundStore } from '../store/HoundStore.js'
+import { errorResponse, sendHono } from './ApiResponse.js'
 import type { ApiKeyRecord, ApiKeyRegistry } from './apiKeys.js'
 import type { RateLimiter } from './RateLimiter.js'
 
@@ -45,7 +46,7 @@ export type RouteModule = {
   readonly openapi?: Record<string, unknown>
 }
 
-/** The one error body shape: `{"error":{"code","message"}}`, never internal details. */
-export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string) {
-  return c.json({ error: { code, message } }, status)
+/** The one error body shape (errorResponse: `{"error":{"code","message"}}`, never internal details), sent by Hono. */
+export function apiError(c: Context, status: ContentfulStatusCode, code: string, message: string): Response {
+  return sendHono(c, errorResponse(status, code, message))
 }
