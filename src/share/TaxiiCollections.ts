@@ -97,6 +97,16 @@ export type Page = { items: TaxiiEntry[]; more: boolean }
 
 const rank = (t: Tlp) => tlpLevels.indexOf(t)
 
+/** Each audience collection with the highest TLP rank it holds. */
+const AUDIENCE_RANKS = COLLECTIONS.filter((c) => c.tlp).map((c) => [c.id, rank(c.tlp!)] as const)
+
+/** Adds `col IN (vs…)` to a WHERE list when `vs` is given. */
+function inList(col: string, vs: readonly string[] | undefined, where: string[], params: (string | number)[]): void {
+  if (!vs) return
+  where.push(`${col} IN (${vs.map(() => '?').join(', ')})`)
+  params.push(...vs)
+}
+
 /** Adds the match[version] condition (last, first, timestamps; nothing for all) to a WHERE list. */
 function matchVersions(vs: readonly string[], where: string[], params: (string | number)[]): void {
   if (vs.includes('all')) return
@@ -199,10 +209,7 @@ export class TaxiiCollections {
       app.close()
       if (prune && target === 'audiences') await this.pruneAudiences()
       if (seq === 0) return out
-      const cols =
-        target === 'audiences'
-          ? COLLECTIONS.filter((c) => c.tlp).map((c) => [c.id, rank(c.tlp!)] as const)
-          : [[target, rank('amber+strict')] as const]
+      const cols = target === 'audiences' ? AUDIENCE_RANKS : [[target, rank('amber+strict')] as const]
       const values = cols.map((_, i) => `(?, ?, ${i})`).join(', ')
       const base = this.reserve(seq * cols.length)
       await db.transaction(async () => {
@@ -243,7 +250,7 @@ export class TaxiiCollections {
    * version: wallet SCOs cannot be revoked and an indicator stub would still carry the address in its pattern.)
    */
   private async pruneAudiences(): Promise<void> {
-    const cols = COLLECTIONS.filter((c) => c.tlp).map((c) => [c.id, rank(c.tlp!)] as const)
+    const cols = AUDIENCE_RANKS
     await this.db.run(
       `DELETE FROM share_taxii_entries WHERE collection_id IN (${cols.map(() => '?').join(', ')})
         AND NOT EXISTS (SELECT 1 FROM share_taxii_stage s
@@ -291,14 +298,9 @@ export class TaxiiCollections {
       where.push('date_added_us > ?')
       params.push(q.afterMicros)
     }
-    const inList = (col: string, vs: readonly string[] | undefined) => {
-      if (!vs) return
-      where.push(`${col} IN (${vs.map(() => '?').join(', ')})`)
-      params.push(...vs)
-    }
-    inList('id', q.ids)
-    inList('type', q.types)
-    inList('spec_version', q.specVersions)
+    inList('id', q.ids, where, params)
+    inList('type', q.types, where, params)
+    inList('spec_version', q.specVersions, where, params)
     matchVersions(q.versions ?? ['last'], where, params)
     params.push(q.limit + 1)
     const cond = where.join(' AND ')
@@ -342,10 +344,7 @@ export class TaxiiCollections {
     const where = ['collection_id = ?', 'id = ?']
     const params: (string | number)[] = [collectionId, id]
     matchVersions(o.versions ?? ['all'], where, params)
-    if (o.specVersions) {
-      where.push(`spec_version IN (${o.specVersions.map(() => '?').join(', ')})`)
-      params.push(...o.specVersions)
-    }
+    inList('spec_version', o.specVersions, where, params)
     return this.serial(() =>
       this.db.transaction(async () => {
         const n = await this.db.one<{ n: bigint }>(
