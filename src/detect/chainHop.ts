@@ -45,7 +45,10 @@ export const defaultChainHopParams: ChainHopParams = {
 /** Laundering evidence upstream: tx index → the kind of the high-confidence alert on it (see runDetectors). */
 export type UpstreamFlags = ReadonlyMap<number, string>
 
-/** The labelled hop service paid by tx `t` (one entity), its amount and addresses, or null. */
+/**
+ * The labelled hop service paid by tx `t` (one entity), its amount and addresses; `'own'` when that service pays
+ * out of its own inputs (moving its coins: not a hop, even with a memo); null when no hop service is paid.
+ */
 function paidService(g: UtxoGraph, labels: Labels, t: number) {
   let entity: string | null = null
   let category: string | null = null
@@ -62,7 +65,7 @@ function paidService(g: UtxoGraph, labels: Labels, t: number) {
   if (entity === null) return null
   // the service moving its own coins is not a hop
   for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]!; i++)
-    if (labels.get(g.inAddr[i]!)?.entity === entity) return null
+    if (labels.get(g.inAddr[i]!)?.entity === entity) return 'own'
   return { entity, category, amount, addrs }
 }
 
@@ -101,12 +104,14 @@ export function detectChainHops(
   const p = { ...defaultChainHopParams, ...params }
   // deposits (kept for the alerts below) and their amounts per service over the whole loaded chain (the reference
   // for "large")
-  const paid = new Map<number, NonNullable<ReturnType<typeof paidService>>>()
+  const paid = new Map<number, Exclude<ReturnType<typeof paidService>, 'own' | null>>()
+  const own = new Set<number>()
   const amounts = new Map<string, number[]>()
   for (let t = 0; t < g.txCount; t++) {
     if (isCoinbase(g, t)) continue
     const d = paidService(g, labels, t)
-    if (!d) continue
+    if (d === 'own') own.add(t)
+    if (d === null || d === 'own') continue
     paid.set(t, d)
     const list = amounts.get(d.entity)
     if (list) list.push(d.amount)
@@ -127,9 +132,7 @@ export function detectChainHops(
       if (memo) break
     }
     const d = paid.get(t) ?? null
-    if (d === null && memo === null) continue
-    // a labelled output of a service moving its own coins: not a hop (paidService said null), unless a memo names one
-    if (d === null && hasOwnServiceOutput(g, labels, t)) continue
+    if ((d === null && memo === null) || own.has(t)) continue
     const entity = d?.entity ?? null
     let amount = d?.amount ?? 0
     const addrs = d ? [...d.addrs] : []
@@ -170,15 +173,4 @@ export function detectChainHops(
     )
   }
   return alerts
-}
-
-/** Whether tx `t` pays a hop service out of that service's own inputs (the service moving its coins). */
-function hasOwnServiceOutput(g: UtxoGraph, labels: Labels, t: number): boolean {
-  for (let o = g.txOutStart[t]!; o < g.txOutStart[t + 1]!; o++) {
-    const l = labels.get(g.outAddr[o]!)
-    if (!l || !hopCategories.has(l.category)) continue
-    for (let i = g.txInStart[t]!; i < g.txInStart[t + 1]!; i++)
-      if (labels.get(g.inAddr[i]!)?.entity === l.entity) return true
-  }
-  return false
 }
