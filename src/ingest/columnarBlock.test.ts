@@ -1,12 +1,11 @@
 import { describe, expect, test } from 'vitest'
 import { first600Blocks, singleBlocks } from '../btc/_realBlocks.js'
-import { classifyOutputs } from '../btc/classifyOutputs.js'
 import { classifyScript } from '../btc/classifyScript.js'
 import { decodeBlock, decodeBlockRaw } from '../btc/decodeBlock.js'
 import { toHexReversed } from '../btc/hash.js'
 import { networks } from '../btc/networks.js'
 import { AddressMap } from './AddressMap.js'
-import { columnarize, inBlockOrder } from './columnarBlock.js'
+import { columnarize, decodeColumnar, inBlockOrder } from './columnarBlock.js'
 import { txidKey, txidKeyFromBytes } from './txidKey.js'
 
 const classify = (s: Uint8Array) => classifyScript(s, networks.mainnet)
@@ -24,18 +23,9 @@ describe('columnarize from binary txids (the decode worker path)', () => {
       prevouts: raw.prevouts,
     })
     expect(viaBytes).toEqual(viaHex)
-    // the worker's classification (classifyOutputs, batched checksums, handed out in block order) gives the same block
-    const batched = columnarize(
-      b.height ?? 0,
-      raw.block,
-      inBlockOrder(classifyOutputs(raw.block, networks.mainnet)),
-      seeds,
-      {
-        bytes: b.bytes,
-        txids: raw.txids,
-        prevouts: raw.prevouts,
-      },
-    )
+    // the worker's decode step (decodeColumnar: classifyOutputs, batched checksums, handed out in block order) gives
+    // the same block
+    const batched = decodeColumnar(b.bytes, opts, b.height ?? 0, '', networks.mainnet, seeds)
     expect(batched).toEqual(viaHex)
     // the keys are not trivially zero (a broken byte path would still be "equal" only if both were)
     expect(viaBytes.txKeys.some((w) => w !== 0)).toBe(true)
