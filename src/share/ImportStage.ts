@@ -84,6 +84,14 @@ const SET_COLS: [string, ColKind][] = [
 const create = (t: string, cols: [string, ColKind][]) =>
   `CREATE TABLE ${t} (${cols.map(([n, k]) => `${n} ${sqlType[k]}`).join(', ')})`
 
+/** A chunked appender on scratch table `t` with the column kinds of `cols`. */
+const appenderFor = async (store: HoundStore, t: string, cols: [string, ColKind][]) =>
+  new ChunkAppender(
+    await store.appender(t),
+    cols.map((c) => c[1]),
+    t,
+  )
+
 export class ImportStage {
   private seq = 0
   private relSeq = 0
@@ -113,15 +121,9 @@ export class ImportStage {
         create(`${s.t}_sets`, SET_COLS),
       ].join(';\n'),
     )
-    const app = async (suffix: string, cols: [string, ColKind][]) =>
-      new ChunkAppender(
-        await store.appender(`${s.t}_${suffix}`),
-        cols.map((c) => c[1]),
-        `${s.t}_${suffix}`,
-      )
-    s.labels = await app('labels', LABEL_COLS)
-    s.prov = await app('prov', PROV_COLS)
-    s.rels = await app('rels', REL_COLS)
+    s.labels = await appenderFor(store, `${s.t}_labels`, LABEL_COLS)
+    s.prov = await appenderFor(store, `${s.t}_prov`, PROV_COLS)
+    s.rels = await appenderFor(store, `${s.t}_rels`, REL_COLS)
     return s
   }
 
@@ -191,11 +193,7 @@ export class ImportStage {
     this.rels.close()
     const st = this.store
     const t = this.t
-    const setApp = new ChunkAppender(
-      await st.appender(`${t}_sets`),
-      SET_COLS.map((c) => c[1]),
-      `${t}_sets`,
-    )
+    const setApp = await appenderFor(st, `${t}_sets`, SET_COLS)
     for (const [id, name] of sets) {
       setApp.str(0, id)
       setApp.str(1, name)
