@@ -121,6 +121,7 @@ async function importPhase(db, file) {
 
 async function taxiiPhase(db) {
   const { TaxiiCollections, COLLECTIONS } = await import('../dist/share/TaxiiCollections.js')
+  const { taxiiStorePath } = await import('../dist/share/serveTaxii.js')
   const { taxiiRoutes } = await import('../dist/share/taxiiRoutes.js')
   const { TaxiiClient } = await import('../dist/share/TaxiiClient.js')
   const { createApp, defaultRouteModules } = await import('../dist/server/createApp.js')
@@ -133,7 +134,7 @@ async function taxiiPhase(db) {
   const { key } = await createApiKey(s, { name: 'Peer', maxTlp: 'amber', ratePerSec: 1e6 })
   const tl = performance.now()
   // store-backed collections (as hound serve keeps them: a DuckDB file beside the store)
-  const col = await TaxiiCollections.open(`${db}.taxii`)
+  const col = await TaxiiCollections.open(taxiiStorePath(db))
   await col.load(s, 'Bench')
   const loadSec = (performance.now() - tl) / 1000
   const loadRssMiB = Math.round(process.resourceUsage().maxRSS / 1024)
