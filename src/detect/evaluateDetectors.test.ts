@@ -29,6 +29,8 @@ let g: UtxoGraph
 let alerts: Alert[]
 let scores: Map<AlertKind, KindScore>
 let high: Map<AlertKind, KindScore>
+let labels: Awaited<ReturnType<typeof loadServiceLabels>>
+let memos: Awaited<ReturnType<typeof loadMemos>>
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hound-detect-'))
@@ -39,8 +41,9 @@ beforeAll(async () => {
   await importLabelsFile(store, join(sim, 'truth', 'labels.jsonl'))
   await scanMemos(store, openBlockSource({ blocks: [sim], network: 'regtest' }))
   g = await loadUtxoGraph(store)
-  const labels = await loadServiceLabels(store)
-  alerts = runDetectors(g, { labels, memos: await loadMemos(store, g) })
+  labels = await loadServiceLabels(store)
+  memos = await loadMemos(store, g)
+  alerts = runDetectors(g, { labels, memos })
   const truth = readDetectorTruth(sim, g)
   scores = new Map(evaluateDetectors(g, alerts, truth).map((s) => [s.kind, s]))
   high = new Map(
@@ -91,5 +94,12 @@ describe('detectors on a simulated chain', () => {
     const peel = await listAlerts(store, { kinds: ['peel_chain'], minConfidence: 0.9 })
     expect(peel.length).toBe(alerts.filter((a) => a.kind === 'peel_chain' && a.confidence >= 0.9).length)
     expect(peel[0]!.evidence).toEqual(alerts.find((a) => a.key === peel[0]!.key && a.kind === 'peel_chain')!.evidence)
+  })
+  it('a kind asked for alone gives exactly its alerts of the full run (the detectors it depends on run too)', () => {
+    const key = (a: Alert) => `${a.kind} ${a.key} ${a.confidence}`
+    for (const kind of new Set(alerts.map((a) => a.kind))) {
+      const alone = runDetectors(g, { labels, memos, kinds: [kind] }).map(key)
+      expect(alone, kind).toEqual(alerts.filter((a) => a.kind === kind).map(key))
+    }
   })
 })

@@ -36,8 +36,8 @@ export function runDetectors(g: UtxoGraph, o: RunDetectorsOptions = {}): Alert[]
   // chain hops weigh the laundering detectors' findings upstream, so those run (over the whole graph) when hops do
   const needed = new Set(kinds)
   if (kinds.has('chain_hop')) for (const k of upstreamKinds) needed.add(k)
-  // fan-outs are weighed by what their parts flow into
-  if (kinds.has('fan_out')) for (const k of [...upstreamKinds, 'mixer' as const]) needed.add(k)
+  // fan-outs are weighed by what their parts flow into (also when they run only for chain hops)
+  if (needed.has('fan_out')) for (const k of [...upstreamKinds, 'mixer' as const]) needed.add(k)
   const found: Alert[] = []
   const upstreamSince = kinds.has('chain_hop') || kinds.has('fan_out') ? undefined : since
   if (needed.has('peel_chain')) found.push(...detectPeelChains(g, labels, {}, upstreamSince))
