@@ -112,29 +112,35 @@ export class PsiClient {
 export class PsiServerSession {
   private readonly b = randomScalar()
 
+  /** b·A for one blinded point. Throws on a malformed point. */
+  private evaluateOne(h: string): string {
+    const p = RistrettoPoint.fromHex(h)
+    if (p.equals(RistrettoPoint.ZERO)) throw new Error('PSI: identity point')
+    return p.multiply(this.b).toHex()
+  }
+
+  /** The tag of one address of the server's set. */
+  private tag(y: string): string {
+    return tagOf(hashAddress(y).multiply(this.b))
+  }
+
   /** Step 2a: b·A for each blinded point. Throws on a malformed point. */
   evaluate(blinded: readonly string[]): string[] {
-    return blinded.map((h) => {
-      const p = RistrettoPoint.fromHex(h)
-      if (p.equals(RistrettoPoint.ZERO)) throw new Error('PSI: identity point')
-      return p.multiply(this.b).toHex()
-    })
+    return blinded.map((h) => this.evaluateOne(h))
   }
 
   /** `evaluate` without blocking the event loop for more than a slice (see mapYielding). */
   async evaluateAsync(blinded: readonly string[]): Promise<string[]> {
-    return mapYielding(blinded, (h) => this.evaluate([h])[0]!)
+    return mapYielding(blinded, (h) => this.evaluateOne(h))
   }
 
   /** `tags` without blocking the event loop for more than a slice (see mapYielding). */
   async tagsAsync(set: Iterable<string>): Promise<string[]> {
-    return (await mapYielding(set, (y) => tagOf(hashAddress(y).multiply(this.b)))).sort()
+    return (await mapYielding(set, (y) => this.tag(y))).sort()
   }
 
   /** Step 2b: the sorted tags of the server's set. */
   tags(set: Iterable<string>): string[] {
-    const t: string[] = []
-    for (const y of set) t.push(tagOf(hashAddress(y).multiply(this.b)))
-    return t.sort()
+    return Array.from(set, (y) => this.tag(y)).sort()
   }
 }
